@@ -1,0 +1,133 @@
+"""Exception and warning classes raised by forcast.
+
+Every error forcast raises on bad input is a subclass of :class:`ForcastError`, which is itself a
+:class:`ValueError`, so ``except ValueError`` keeps working in users' notebooks. Messages follow one form:
+what was wrong, the rule, what was got, and how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class ForcastError(ValueError):
+    """Base class of every error forcast raises on bad input or misuse."""
+
+
+# --- loading and validating data -----------------------------------------------------------------
+class SourceNotFoundError(ForcastError):
+    """The file a user named does not exist."""
+
+
+class UnreadableSourceError(ForcastError):
+    """The file exists but cannot be read as CSV or Excel."""
+
+
+class ColumnError(ForcastError):
+    """A required column is missing or misnamed."""
+
+
+class EmptyDataError(ForcastError):
+    """The source holds no rows of data."""
+
+
+class NonNumericCountError(ForcastError):
+    """A count cell holds something that is not a number."""
+
+
+class NegativeCountError(ForcastError):
+    """A count is below zero."""
+
+
+class NonIntegerCountError(ForcastError):
+    """A count has a fractional part (raised when ``non_integer="error"``)."""
+
+
+class MissingValueError(ForcastError):
+    """A count or a date is missing (NaN or empty)."""
+
+
+class DuplicatePeriodError(ForcastError):
+    """The same period appears more than once."""
+
+
+class MissingPeriodError(ForcastError):
+    """Periods are missing from an otherwise regular series."""
+
+
+class FrequencyError(ForcastError):
+    """The frequency is mixed, irregular, unknown or not what was asked for."""
+
+
+class TimezoneError(ForcastError):
+    """Timestamps carry a time zone where naive local times are required."""
+
+
+class SeriesTooShortError(ForcastError):
+    """The series is too short for the requested use."""
+
+
+class DateParseError(ForcastError):
+    """A date or period cell cannot be read as a date."""
+
+
+# --- embedded data ---------------------------------------------------------------------------------
+class UnknownForceError(ForcastError):
+    """A force name is not among the embedded forces."""
+
+
+class UnknownDatasetError(ForcastError):
+    """A dataset, measure or year is not embedded."""
+
+
+# --- models and forecasting ------------------------------------------------------------------------
+class NotFittedError(ForcastError):
+    """A model was asked for a forecast before ``fit`` was called."""
+
+
+class UnknownModelError(ForcastError):
+    """A model name is not one forcast knows."""
+
+
+class EventError(ForcastError):
+    """A declared event (level shift, excluded period, outlier) is malformed or outside the series."""
+
+
+class ModelFitError(ForcastError):
+    """No candidate specification of a model could be fitted to the series."""
+
+
+class ParameterError(ForcastError):
+    """An argument has a value outside its allowed range."""
+
+
+class FinancialYearError(ForcastError):
+    """A financial-year label or horizon cannot be understood."""
+
+
+# --- outputs -------------------------------------------------------------------------------------
+class OutputError(ForcastError):
+    """An output folder or file cannot be written as asked."""
+
+
+# --- warnings ------------------------------------------------------------------------------------
+class ForcastWarning(UserWarning):
+    """Base class of the warnings forcast emits."""
+
+
+class NonIntegerCountWarning(ForcastWarning):
+    """Counts had fractional parts and were kept as given (``non_integer="warn"``)."""
+
+
+class ModelFallbackWarning(ForcastWarning):
+    """A model failed to fit and another model or a baseline took its place."""
+
+
+class RejectedSpecificationWarning(ForcastWarning):
+    """A candidate specification was rejected (failed fit, exploding or strongly negative paths)."""
+
+
+class CalibrationWarning(ForcastWarning):
+    """Intervals were calibrated, or calibration was asked for but could not be done."""
+
+
+class ForcastDeprecationWarning(ForcastWarning, DeprecationWarning):
+    """A forcast feature is deprecated."""

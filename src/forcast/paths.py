@@ -1,0 +1,114 @@
+"""Sample paths -> summaries: the one place where forcast makes means, intervals and totals.
+
+Every model returns simulated **sample paths**, an array ``paths[n_paths, horizon]``. This module alone turns
+paths into numbers people read:
+
+* per-period mean and central prediction intervals (:func:`summarise`, :func:`period_table`);
+* totals over any grouping of periods — financial years, calendar years, rolling 12 months — where each path is
+  totalled first and the interval is taken over the path totals (:func:`group_totals`). This is what makes an
+  interval on a financial-year total correct: adding up per-period bounds would assume every period is at its
+  extreme at once and gives intervals that are far too wide.
+
+An interval at level ``L`` (a percentage, e.g. 80 or 95) runs from the ``(100 - L) / 2`` to the
+``(100 + L) / 2`` percentile of the simulated values, so higher levels always contain lower ones.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+
+DEFAULT_LEVELS: tuple[int, ...] = (80, 95)
+
+
+def check_levels(levels: Iterable) -> tuple[int | float, ...]:
+    """Validate interval levels given as percentages and return them sorted, e.g. ``(80, 95)``."""
+    try:
+        out = tuple(sorted({float(level) for level in levels}))
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"`levels` must be percentages between 0 and 100, e.g. (80, 95). Got {levels!r}."
+        ) from None
+    if not out or any(not 0 < level < 100 for level in out):
+        hint = " Levels are percentages: write 95, not 0.95." if any(0 < v < 1 for v in out) else ""
+        raise ParameterError(
+            f"`levels` must be percentages strictly between 0 and 100, e.g. (80, 95). Got {levels!r}.{hint}"
+        )
+    return tuple(int(level) if float(level).is_integer() else level for level in out)
+
+
+def interval_columns(levels: Sequence) -> list[str]:
+    """Column names for the intervals: ``lower_80, upper_80, lower_95, upper_95``."""
+    cols = []
+    for level in check_levels(levels):
+        cols += [f"lower_{level:g}", f"upper_{level:g}"]
+    return cols
+
+
+def summary_columns(levels: Sequence) -> list[str]:
+    """``mean`` followed by :func:`interval_columns`."""
+    return ["mean", *interval_columns(levels)]
+
+
+def summarise(paths: np.ndarray, levels: Sequence = DEFAULT_LEVELS) -> pd.DataFrame:
+    """Mean and central intervals of each column of ``paths`` (``[n_paths, k]`` -> ``k`` rows)."""
+    paths = np.asarray(paths, dtype=float)
+    if paths.ndim != 2 or paths.shape[0] < 2:
+        raise ParameterError(f"paths must be a 2-D array [n_paths >= 2, k]. Got shape {paths.shape}.")
+    levels = check_levels(levels)
+    probs = []
+    for level in levels:
+        tail = (100 - level) / 200
+        probs += [tail, 1 - tail]
+    quantiles = np.quantile(paths, probs, axis=0)
+    data = {"mean": paths.mean(axis=0)}
+    for name, row in zip(interval_columns(levels), quantiles):
+        data[name] = row
+    return pd.DataFrame(data)
+
+
+def widen(paths: np.ndarray, factors: np.ndarray | float) -> np.ndarray:
+    """Scale each path's deviation from the per-period mean by ``factors`` (calibration); the mean is kept.
+
+    ``factors`` is a scalar or one factor per column. Values are truncated at zero afterwards (counts).
+    """
+    paths = np.asarray(paths, dtype=float)
+    centre = paths.mean(axis=0, keepdims=True)
+    return np.maximum(centre + (paths - centre) * np.asarray(factors, dtype=float), 0.0)
+
+
+def period_table(
+    index: pd.PeriodIndex, model: str, paths: np.ndarray, levels: Sequence = DEFAULT_LEVELS
+) -> pd.DataFrame:
+    """Tidy per-period forecast: ``date, model, mean, lower_80, upper_80, lower_95, upper_95``."""
+    if paths.shape[1] != len(index):
+        raise ParameterError(f"paths have {paths.shape[1]} periods but the index has {len(index)}.")
+    out = summarise(paths, levels)
+    out.insert(0, "model", model)
+    out.insert(0, "date", index)
+    return out
+
+
+def group_totals(
+    paths: np.ndarray,
+    weights: pd.DataFrame,
+    observed: pd.Series | None = None,
+) -> tuple[pd.Index, np.ndarray]:
+    """Per-path totals for each group: ``observed`` part (constant) plus the simulated part.
+
+    ``weights`` is a frame like :func:`forcast.fiscal.group_weights` for the **forecast** periods (rows) and
+    groups (columns). ``observed`` is the demand series already seen; its periods add their observed values to
+    the groups they fall in. Returns the groups and an array ``[n_paths, n_groups]``.
+    """
+    totals = np.asarray(paths, dtype=float) @ weights.to_numpy()
+    if observed is not None and len(observed):
+        from .fiscal import _grouping_of, group_weights
+
+        obs_w = group_weights(observed.index, _grouping_of(weights.columns[0]))
+        obs_w = obs_w.reindex(columns=weights.columns, fill_value=0.0)
+        totals = totals + observed.to_numpy(dtype=float) @ obs_w.to_numpy()
+    return weights.columns, totals
