@@ -33,10 +33,11 @@ def check_levels(levels: Iterable) -> tuple[int | float, ...]:
         raise ParameterError(
             f"`levels` must be percentages between 0 and 100, e.g. (80, 95). Got {levels!r}."
         ) from None
-    if not out or any(not 0 < level < 100 for level in out):
+    if not out or any(not 1 <= level < 100 for level in out):
         hint = " Levels are percentages: write 95, not 0.95." if any(0 < v < 1 for v in out) else ""
         raise ParameterError(
-            f"`levels` must be percentages strictly between 0 and 100, e.g. (80, 95). Got {levels!r}.{hint}"
+            f"`levels` must be percentages from 1 up to (not including) 100, e.g. (80, 95). "
+            f"Got {levels!r}.{hint}"
         )
     return tuple(int(level) if float(level).is_integer() else level for level in out)
 
