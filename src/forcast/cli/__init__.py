@@ -1,0 +1,48 @@
+"""The ``forcast`` command line. Thin: each subcommand parses arguments and calls the public API only.
+
+Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Sequence
+
+from .. import __version__
+from ..errors import ForcastError
+
+#: Subcommand modules, in the order ``forcast --help`` lists them.
+COMMANDS: tuple[str, ...] = ("datasets", "forecast")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used to check the CLI reference in the docs)."""
+    parser = argparse.ArgumentParser(
+        prog="forcast",
+        description="Forecast police demand (recorded crime, 999 and 101 calls) to financial-year totals, "
+        "backtest the forecasts, and write Force Management Statement chapters.",
+    )
+    parser.add_argument("--version", action="version", version=f"forcast {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what forcast is doing")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f".{name}_cmd", __name__).add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 ok, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args) or 0)
+    except ForcastError as exc:
+        print(f"forcast {args.command}: error: {exc}", file=sys.stderr)
+        return 2

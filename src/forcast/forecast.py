@@ -1,0 +1,304 @@
+"""``forcast.forecast``: fit the models, simulate sample paths, and hand back a :class:`Forecast`.
+
+The :class:`Forecast` holds the history, the fitted models and their sample paths. Every table it gives — per
+period, per financial year, per calendar year, per rolling 12 months — is made from the paths by
+:mod:`forcast.paths`, so all intervals in the library come from one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import fiscal
+from .errors import FinancialYearError, ForcastError, ModelFallbackWarning, ParameterError
+from .models.base import Model
+from .models.registry import SIMPLE_MODELS, make_model
+from .paths import DEFAULT_LEVELS, check_levels, group_totals, period_table, summarise, summary_columns, widen
+from .series import check_demand_series, describe_series, meta
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODELS: tuple[str, ...] = ("ets", "arima")
+DEFAULT_N_PATHS = 5000
+COMBINATION = "combination"
+#: What every financial-year table holds, in this order (``lower_*``/``upper_*`` follow ``levels``).
+FY_KEY_COLUMNS = ("financial_year", "model", "observed_part")
+
+
+@dataclass
+class Forecast:
+    """A fitted forecast: history, models, sample paths and the tables made from them.
+
+    Build one with :func:`forecast`. Attributes: ``series`` (the history used), ``index`` (the forecast periods),
+    ``until`` (last financial year), ``levels``, ``events``, ``seed``, ``n_paths``, ``calibration`` (or None)."""
+
+    series: pd.Series
+    index: pd.PeriodIndex
+    until: pd.Period
+    levels: tuple
+    fitted: dict[str, Model]
+    simulated: dict[str, np.ndarray]
+    events: tuple = ()
+    seed: int | None = None
+    n_paths: int = DEFAULT_N_PATHS
+    calibration: Any = None
+    notes: list[str] = field(default_factory=list)
+
+    # -------------------------------------------------------------- what was fitted
+    @property
+    def model_names(self) -> list[str]:
+        """Models in table order: the combination first, then members, then baselines."""
+        return list(self.simulated)
+
+    @property
+    def models(self) -> pd.DataFrame:
+        """What was chosen for each model: ``model, specification, aicc``."""
+        rows = []
+        for name, model in self.fitted.items():
+            d = model.describe()
+            rows.append({"model": name, "specification": d.get("specification"), "aicc": d.get("aicc")})
+        return pd.DataFrame(rows, columns=["model", "specification", "aicc"])
+
+    def describe(self, model: str | None = None) -> dict[str, Any]:
+        """The full description of one fitted model (specification, AICc, candidates, event effects)."""
+        return self.fitted[self._check_model(model)].describe()
+
+    def event_effects(self) -> pd.DataFrame:
+        """Estimated effect of each declared level shift, by model: size per period and its 95% interval."""
+        cols = ["model", "event", "kind", "start", "effect", "lower_95", "upper_95", "unit"]
+        rows = []
+        for name, model in self.fitted.items():
+            if name == COMBINATION and len(self.fitted) > 1:
+                continue  # the members report their own estimates
+            for effect in model.describe().get("event_effects", []):
+                rows.append({"model": name, **{k: effect.get(k) for k in cols[1:]}})
+        return pd.DataFrame(rows, columns=cols)
+
+    # -------------------------------------------------------------- paths and tables
+    def paths(self, model: str | None = None) -> pd.DataFrame:
+        """The sample paths of ``model`` (default: the main model): one row per path, one column per period."""
+        return pd.DataFrame(self.simulated[self._check_model(model)], columns=self.index)
+
+    def table(self) -> pd.DataFrame:
+        """Per-period forecast: ``date, model, mean, lower_80, upper_80, lower_95, upper_95`` (one row each)."""
+        frames = [period_table(self.index, name, p, self.levels) for name, p in self.simulated.items()]
+        return pd.concat(frames, ignore_index=True)
+
+    def financial_years(self) -> pd.DataFrame:
+        """Financial-year totals (April–March) from paths: observed periods plus the simulated remainder.
+
+        Columns: ``financial_year, model, observed_part, mean, lower_80, upper_80, lower_95, upper_95``;
+        ``observed_part`` counts the periods of that year already observed when the forecast was made.
+        """
+        out = self._group_table("financial_year")
+        return out.rename(columns={"group": "financial_year"})
+
+    def calendar_years(self) -> pd.DataFrame:
+        """Calendar-year totals (January–December), same columns with ``calendar_year`` first."""
+        return self._group_table("calendar_year").rename(columns={"group": "calendar_year"})
+
+    def rolling_12_months(self) -> pd.DataFrame:
+        """Rolling 12-month totals ending each month (or quarter) in the forecast: ``window_end`` first."""
+        full = self.series.index.append(self.index)
+        weights_all = fiscal.rolling_12_month_weights(full)
+        keep = [c for c in weights_all.columns if weights_all.loc[self.index, c].to_numpy().sum() > 0]
+        frames = []
+        for name, p in self.simulated.items():
+            fw = weights_all.loc[self.index, keep]
+            ow = weights_all.loc[self.series.index, keep]
+            totals = p @ fw.to_numpy() + self.series.to_numpy(dtype=float) @ ow.to_numpy()
+            frames.append(self._frame(pd.Index(keep, name="group").astype(str), name, totals,
+                                      (ow.to_numpy() > 0).sum(axis=0)))
+        return pd.concat(frames, ignore_index=True).rename(columns={"group": "window_end"})
+
+    def _group_table(self, grouping: fiscal.Grouping) -> pd.DataFrame:
+        full = self.series.index.append(self.index)
+        coverage = fiscal.group_coverage(full, grouping)
+        weights = fiscal.group_weights(self.index, grouping)
+        groups = [
+            g for g in weights.columns
+            if weights[g].sum() > 0 and coverage.get(g, 0) >= 1 - 1e-9
+            and (grouping != "financial_year" or g <= self.until)
+        ]
+        weights = weights[groups]
+        obs_w = fiscal.group_weights(self.series.index, grouping).reindex(columns=groups, fill_value=0.0)
+        observed_part = (obs_w.to_numpy() > 0).sum(axis=0)
+        labels = pd.Index([fiscal.group_label(g) for g in groups], name="group")
+        frames = []
+        for name, p in self.simulated.items():
+            _, totals = group_totals(p, weights, self.series)
+            frames.append(self._frame(labels, name, totals, observed_part))
+        return pd.concat(frames, ignore_index=True)
+
+    def _frame(self, labels: pd.Index, model: str, totals: np.ndarray, observed_part) -> pd.DataFrame:
+        out = summarise(totals, self.levels) if totals.shape[1] else pd.DataFrame(
+            columns=summary_columns(self.levels))
+        out.insert(0, "observed_part", np.asarray(observed_part, dtype="int64"))
+        out.insert(0, "model", model)
+        out.insert(0, "group", list(labels))
+        return out
+
+    # -------------------------------------------------------------- people
+    def plot(self, ax=None, model: str | None = None, history: int | None = None):
+        """Fan chart: history, 80% and 95% bands and the mean of ``model``, with member means dashed.
+
+        ``model`` defaults to the main model (the combination when present). Draws into ``ax`` (an Axes) when given, else a new figure; returns the figure. Never shows it.
+        """
+        from .plotting import fan_chart
+
+        return fan_chart(self, ax=ax, model=self._check_model(model), history=history)
+
+    def summary(self, model: str | None = None) -> str:
+        """Plain-English summary of the financial-year forecast of ``model`` (for notebooks and the CLI)."""
+        model = self._check_model(model)
+        fy = self.financial_years()
+        fy = fy[fy["model"] == model]
+        m = meta(self.series)
+        top = max(self.levels)
+        lines = [f"Forecast of {describe_series(self.series)} by {model} "
+                 f"({self.n_paths:,} simulated paths{', seed ' + str(self.seed) if self.seed is not None else ''})."]
+        for row in fy.itertuples(index=False):
+            part = f" ({row.observed_part} periods already observed)" if row.observed_part else ""
+            lines.append(
+                f"  {row.financial_year}: about {row.mean:,.0f} {m['unit']} "
+                f"({top:g}% interval {getattr(row, f'lower_{top:g}'):,.0f}–{getattr(row, f'upper_{top:g}'):,.0f})"
+                f"{part}"
+            )
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<Forecast {describe_series(self.series)} to {fiscal.label(self.until)}; "
+                f"models: {', '.join(self.model_names)}>")
+
+    def _check_model(self, model: str | None) -> str:
+        """``model`` if this forecast has it; ``None`` means the main model (the combination when present)."""
+        if model is None:
+            return self.model_names[0]
+        if model not in self.simulated:
+            raise ParameterError(
+                f"No model {model!r} in this forecast. It has: {', '.join(self.simulated)}."
+            )
+        return model
+
+
+# ---------------------------------------------------------------------- the function
+def horizon_until(last: pd.Period, until) -> tuple[pd.Period, int]:
+    """Financial year ``until`` and the number of periods after ``last`` needed to reach its end."""
+    fy = fiscal.parse_financial_year(until)
+    end = fy.end_time
+    if end <= last.end_time:
+        raise FinancialYearError(
+            f"`until` must be a financial year that ends after the last observation ({last}). "
+            f"Got {fiscal.label(fy)}, which ends on {end:%d %B %Y}."
+        )
+    target = pd.Period(end, freq=last.freq)
+    return fy, int((target - last).n)
+
+
+def model_seed(seed: int | None, name: str) -> np.random.Generator:
+    """A generator for one model: from ``seed`` and the model's name, so adding a model changes no others."""
+    if seed is None:
+        return np.random.default_rng()
+    return np.random.default_rng(np.random.SeedSequence([int(seed), zlib.crc32(name.encode())]))
+
+
+def fit_models(
+    series: pd.Series, models: Sequence[str | Model], events: tuple = ()
+) -> dict[str, Model]:
+    """Fit each model; add the combination of ETS/ARIMA-type members when two or more fit (or when asked).
+
+    ``"combination"`` in ``models`` means "ETS and ARIMA and their combination". A model that fails to fit is left
+    out with a :class:`~forcast.errors.ModelFallbackWarning`; if none fits, the drift baseline takes over.
+    """
+    specs = [make_model(s) for s in models]
+    if any(m.name == COMBINATION for m in specs):
+        present = {m.name for m in specs}
+        specs += [make_model(n) for n in DEFAULT_MODELS if n not in present]
+    fitted: dict[str, Model] = {}
+    for model in specs:
+        if model.name == COMBINATION:
+            continue
+        try:
+            fitted[model.name] = model.fit(series, events=events)
+        except ForcastError as exc:
+            if isinstance(exc, ParameterError):
+                raise
+            warnings.warn(
+                f"The {model.name} model could not be fitted ({exc}); it is left out of this forecast.",
+                ModelFallbackWarning, stacklevel=3,
+            )
+    members = [m for m in fitted.values() if m.name not in SIMPLE_MODELS]
+    if len(members) >= 2:
+        from .models.combination import Combination
+
+        fitted = {COMBINATION: Combination.from_fitted(members), **fitted}
+    if not fitted:
+        warnings.warn(
+            "No requested model could be fitted; falling back to the drift baseline "
+            "(a straight line with random-walk intervals).", ModelFallbackWarning, stacklevel=3,
+        )
+        fitted["drift"] = make_model("drift").fit(series, events=events)
+    return fitted
+
+
+def forecast(
+    series: pd.Series,
+    until: str = "2022/23",
+    models: Sequence[str | Model] = DEFAULT_MODELS,
+    levels: Iterable = DEFAULT_LEVELS,
+    n_paths: int = DEFAULT_N_PATHS,
+    seed: int | None = None,
+    events: Iterable = (),
+    calibration: Any = None,
+) -> Forecast:
+    """Forecast a demand series to the end of financial year ``until`` with simulated sample paths.
+
+    Parameters
+    ----------
+    series : a demand series (from :mod:`forcast.datasets` or :func:`forcast.load_series`).
+    until : the last financial year to forecast, e.g. ``"2022/23"``.
+    models : model names (``"ets"``, ``"arima"``, ``"naive"``, ``"seasonal_naive"``, ``"drift"``) or Model
+        instances. When two or more of ETS/ARIMA fit, their ``"combination"`` is added and listed first.
+    levels : interval levels in percent, default ``(80, 95)``.
+    n_paths : number of simulated paths per model (default 5,000).
+    seed : makes the paths, and so every number, reproducible.
+    events : declared events: :class:`~forcast.events.LevelShift`, :class:`~forcast.events.ExcludedPeriod`,
+        :class:`~forcast.events.Outlier`.
+    calibration : optional interval calibration learned from backtests (see :mod:`forcast.calibration`);
+        when given, every interval is widened by its factors and the forecast says so in ``notes``.
+    """
+    series = check_demand_series(series, purpose="forecasting")
+    levels = check_levels(levels)
+    if isinstance(n_paths, bool) or not isinstance(n_paths, (int, np.integer)) or n_paths < 100:
+        raise ParameterError(f"`n_paths` must be an integer of at least 100. Got {n_paths!r}.")
+    if isinstance(models, str):
+        models = (models,)
+    for spec in models:
+        if not isinstance(spec, Model):
+            make_model(spec)  # raises UnknownModelError early, before any fitting
+    fy, horizon = horizon_until(series.index[-1], until)
+    events = tuple(events)
+    fitted = fit_models(series, models, events)
+    index = pd.period_range(series.index[-1] + 1, periods=horizon, freq=series.index.freq, name="period")
+    simulated = {name: m.simulate(horizon, int(n_paths), model_seed(seed, name)) for name, m in fitted.items()}
+    result = Forecast(series=series, index=index, until=fy, levels=levels, fitted=fitted, simulated=simulated,
+                      events=events, seed=seed, n_paths=int(n_paths), calibration=calibration)
+    if calibration is not None:
+        result.simulated = {name: widen(p, calibration.factors_for(name, horizon_years(index)))
+                            for name, p in simulated.items()}
+        result.notes.append(calibration.note)
+    return result
+
+
+def horizon_years(index: pd.PeriodIndex) -> np.ndarray:
+    """Horizon year of each forecast period: 1 for the financial year of the first forecast period, and so on."""
+    fys = np.array([fiscal.financial_year(p).ordinal for p in index])
+    return fys - fys[0] + 1 if len(fys) else fys
