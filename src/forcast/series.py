@@ -143,7 +143,7 @@ def check_demand_series(series: Any, purpose: str = "forecasting") -> pd.Series:
     :func:`forcast.load_series` from a DataFrame or file); finite, non-negative counts. ``purpose`` names what the
     series is for in the error message.
     """
-    from .errors import MissingPeriodError, MissingValueError, NegativeCountError, ParameterError
+    from .errors import DuplicatePeriodError, MissingPeriodError, MissingValueError, NegativeCountError, ParameterError
 
     if not isinstance(series, pd.Series):
         raise ParameterError(
@@ -158,7 +158,7 @@ def check_demand_series(series: Any, purpose: str = "forecasting") -> pd.Series:
     frequency_of(series.index)
     if series.index.has_duplicates:
         dups = series.index[series.index.duplicated()].unique()
-        raise MissingPeriodError(
+        raise DuplicatePeriodError(
             f"{purpose} needs each period once; {len(dups)} repeated: {', '.join(map(str, dups[:10]))}."
         )
     if len(series) > 1:
