@@ -495,12 +495,16 @@ def count_calls(source: Any, timestamp_column: Any, frequency: str = "daily", ca
     counted = (stamps >= periods[0].start_time) & (stamps < (periods[-1] + 1).start_time)
     position = stamps[counted].dt.to_period(code).array.asi8 - periods[0].ordinal
     calls = np.bincount(position, minlength=len(periods))
-    empty = periods[calls == 0]
+    # gaps are found day by day whatever the frequency: an empty day inside a week or month would otherwise
+    # lower that period's count without a word
+    days = pd.period_range(periods[0].start_time, periods[-1].end_time, freq="D")
+    day_position = stamps[counted].dt.to_period("D").array.asi8 - days[0].ordinal
+    empty = days[np.bincount(day_position, minlength=len(days)) == 0]
     if len(empty) and not allow_empty_periods:
         raise MissingPeriodError(
-            f"{plural(len(empty), word)} between {period_label(periods[0])} and {period_label(periods[-1])} "
-            f"{'has' if len(empty) == 1 else 'have'} no calls at all: {listing([period_label(p) for p in empty])}. "
-            f"The calls run from {first_call} to {last_call}. An empty {word} usually means the export missed "
+            f"{plural(len(empty), 'day')} between {days[0]} and {days[-1]} "
+            f"{'has' if len(empty) == 1 else 'have'} no calls at all: {listing([str(p) for p in empty])}. "
+            f"The calls run from {first_call} to {last_call}. An empty day usually means the export missed "
             f"data: export it again. If there really were no calls, pass allow_empty_periods=True to count 0."
         )
     handling = np.full(len(periods), np.nan)
