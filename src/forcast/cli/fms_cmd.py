@@ -1,0 +1,154 @@
+"""``forcast fms``: build the demand chapter of a Force Management Statement and write it as Markdown, HTML and Word.
+
+Measures: the force's embedded recorded crime (unless ``--no-recorded-crime``) and any number of the user's own
+series, each given as ``--measure NAME FILE [DATE_COLUMN VALUE_COLUMN]`` (repeat the option for more).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import ParameterError, UnknownForceError
+from .forecast_cmd import add_model_arguments
+
+FORMATS = ("md", "html", "docx")
+EPILOG = """examples:
+  forcast fms --force Lancashire --out out/fms
+  forcast fms --force Lancashire --out out/fms --measure "999 calls" calls999.csv month calls \\
+              --measure "101 calls" calls101.csv month calls
+  forcast fms --force "My Force" --no-recorded-crime --measure "999 calls" calls999.csv --out out/fms
+
+--measure NAME FILE [DATE_COLUMN VALUE_COLUMN] adds a series from a CSV or Excel file; NAME is how the chapter
+names it. Without the two column names, a file of exactly two filled columns is read as dates and counts. A NAME
+containing "999" or "101" is treated as 999 or 101 calls; one containing "call" or "crime" counts calls or crimes.
+"""
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "fms", help="write the demand chapter of a Force Management Statement",
+        description="Forecast each measure to financial-year totals, test past forecasts, compare the force with its "
+        "most similar group, and write the demand chapter of a Force Management Statement (chapter.md, "
+        "chapter.html, chapter.docx, tables/*.csv and figures/*.png) into --out.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--force", help="the force, e.g. Lancashire; an embedded force brings its recorded crime and the "
+                   "comparison with its most similar group (see `forcast datasets`)")
+    p.add_argument("--measure", action="append", nargs="+", default=[], metavar=("NAME", "FILE"),
+                   help="NAME FILE [DATE_COLUMN VALUE_COLUMN]: add a measure from your own file (repeatable)")
+    p.add_argument("--frequency", choices=["daily", "weekly", "monthly", "quarterly"],
+                   help="frequency of the --measure files' periods (inferred when omitted)")
+    p.add_argument("--no-recorded-crime", action="store_true",
+                   help="leave out the force's embedded recorded crime (then give at least one --measure)")
+    p.add_argument("--until", default="2022/23", help="last financial year to project (default 2022/23)")
+    add_model_arguments(p)
+    p.add_argument("--no-backtest", action="store_true", help="do not test past forecasts (much faster)")
+    p.add_argument("--no-calibration", action="store_true",
+                   help="show model-based intervals even when a default calibration is installed")
+    p.add_argument("--title", help="chapter title (default: 'Force Management Statement: demand, FORCE')")
+    p.add_argument("--formats", default=",".join(FORMATS),
+                   help="comma-separated output formats: md, html, docx (default all three)")
+    p.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the chapter and its tables and figures")
+    p.set_defaults(run=run)
+
+
+def _kind(name: str) -> tuple[str, str | None]:
+    """(measure, unit) for a user's measure NAME: 999 and 101 calls are recognised, calls and crimes counted."""
+    low = name.lower()
+    if "999" in low:
+        return "calls_999", "calls"
+    if "101" in low:
+        return "calls_101", "calls"
+    if "call" in low:
+        return name, "calls"
+    if "crime" in low or "offence" in low:
+        return name, "crimes"
+    return name, None
+
+
+def measures_from_args(args: argparse.Namespace) -> dict:
+    """The chapter's measures: embedded recorded crime (unless left out) and each ``--measure``."""
+    from .. import datasets
+    from ..data import load_series
+
+    measures: dict = {}
+    wants_crime = args.force and not args.no_recorded_crime
+    if wants_crime:
+        try:
+            measures["Recorded crime"] = datasets.recorded_crime(args.force)
+        except UnknownForceError as exc:
+            raise UnknownForceError(f"{exc} For a chapter about your own series only, add --no-recorded-crime "
+                                    f"and give them with --measure.") from None
+    for given in args.measure:
+        if len(given) not in (2, 4):
+            raise ParameterError(
+                f"--measure takes NAME FILE, or NAME FILE DATE_COLUMN VALUE_COLUMN. Got {len(given)} value(s): "
+                f"{given}. Quote a NAME with spaces, e.g. --measure \"999 calls\" calls.csv month calls.")
+        name, path, *columns = given
+        if name in measures:
+            raise ParameterError(f"Two measures are called {name!r}. Give each --measure its own NAME.")
+        date_column, value_column = columns if columns else (None, None)
+        measure, unit = _kind(name)
+        measures[name] = load_series(path, date_column=date_column, value_column=value_column,
+                                     frequency=args.frequency, measure=measure, name=name, unit=unit,
+                                     force=args.force)
+    if not measures:
+        raise ParameterError("Nothing to write about: give --force NAME (an embedded force brings its recorded "
+                             "crime) and/or one or more --measure NAME FILE.")
+    return measures
+
+
+def _progress_bar(enabled: bool):
+    """A ``progress(done, total, what)`` callback drawing a tqdm bar (or None when switched off)."""
+    if not enabled:
+        return None, lambda: None
+    from tqdm.auto import tqdm
+
+    state: dict = {}
+
+    def progress(done: int, total: int, what: str) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=total, desc="FMS chapter", unit="step", leave=False)
+        bar.set_postfix_str(what, refresh=False)
+        bar.update(done - bar.n)
+
+    def close() -> None:
+        if "bar" in state:
+            state["bar"].close()
+
+    return progress, close
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..fms import build_chapter
+    from ..outputs import prepare_out_dir
+
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ParameterError(f"--formats must list one or more of md, html, docx. Got {args.formats!r}.")
+    out = prepare_out_dir(Path(args.out))
+    measures = measures_from_args(args)
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    progress, close = _progress_bar(not args.no_progress)
+    try:
+        chapter = build_chapter(args.force, measures=measures, until=args.until, seed=args.seed,
+                                n_paths=args.n_paths, backtest=not args.no_backtest,
+                                calibration=None if args.no_calibration else "default", title=args.title,
+                                models=models, progress=progress)
+    finally:
+        close()
+    written = chapter.write(out, formats=formats)
+    documents = [written[f].name for f in formats]
+    tables = sum(1 for k in written if k.startswith("tables/"))
+    figures = sum(1 for k in written if k.startswith("figures/"))
+    print(f"Wrote {', '.join(documents)}, {tables} tables (tables/*.csv) and {figures} figures (figures/*.png) "
+          f"to {out}")
+    print()
+    for block in chapter.sections[0].blocks:
+        text = getattr(block, "text", None)
+        if text:
+            print(text)
+    return 0

@@ -1,0 +1,283 @@
+"""``build_chapter``: forecast, backtest and compare each measure, then assemble the demand chapter of an FMS.
+
+The work is done once, by :mod:`forcast.fms.results`, into one :class:`~forcast.fms.results.MeasureResult` per
+measure; :mod:`forcast.fms.tables` turns them into the chapter's tables and :mod:`forcast.fms.sections` writes every
+sentence from those tables, so the chapter has one source for each number.
+
+Two small tables of known facts are kept here, each with its source, rather than scattered through the code:
+
+* :data:`KNOWN_RECORDING_BREAKS` — recording-practice changes in the embedded recorded crime. They are declared as
+  :class:`~forcast.events.LevelShift` events **only** for the embedded series (a user's own series may already be
+  adjusted) and only when the caller passes no ``events``; the chapter says so.
+* :data:`REPORTED_FIGURES` — forecasts and actuals a force has published, checked in the "how good have past
+  forecasts been" section with :func:`forcast.check.check`.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from .. import _datafiles, datasets, fiscal
+from ..errors import ForcastError, ForcastWarning, ParameterError
+from ..events import LevelShift
+from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS
+from ..models.registry import make_model
+from ..series import check_demand_series, meta
+from .document import Chapter
+from .phrasing import display_name, slug, with_stand_in
+from .results import (CHAPTER_BACKTEST_PATHS, ChapterInputs, MeasureResult, Progress, add_comparison, add_backtest,
+                      add_checks, add_forecast, add_trend)
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["KNOWN_RECORDING_BREAKS", "REPORTED_FIGURES", "ReportedFigures", "build_chapter"]
+
+#: Recording breaks in the embedded recorded crime, by force: ``(first month on the new basis, label)``.
+#: Source: shared/data/PROVENANCE.md and data/README.md ("Caveats that apply to all recorded crime"): Lancashire's
+#: recorded crime "jumps by about 30% from April 2018 (about 33,800 in January-March 2018, 43,238 in April-June
+#: 2018) -- a recording change, not only a change in demand. Model it as a level shift."
+KNOWN_RECORDING_BREAKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Lancashire": (("2018-04", "recording change (crime data integrity)"),),
+}
+
+
+@dataclass(frozen=True)
+class ReportedFigures:
+    """A financial-year forecast and actual a force published, and where; ``origin`` is the check's origin."""
+
+    financial_year: str
+    forecast: float
+    actual: float
+    source: str
+    origin: str = "2018-09-30"
+
+
+#: Figures forces have published about their own recorded-crime forecasts (the force's own counts, which differ by
+#: a percent or two from the published Home Office series). Source: shared/data/PROVENANCE.md, "Figures quoted by
+#: the constabulary". When the force made its forecast is not published; the check uses the mid-year origin
+#: (data to 30 September 2018), the default of :func:`forcast.check.check`.
+REPORTED_FIGURES: dict[str, tuple[ReportedFigures, ...]] = {
+    "Lancashire": (ReportedFigures(
+        "2018/19", 168_705, 167_436,
+        "the force's own figures, quoted in the HMICFRS PEEL 2018/19 report and the Police and Crime "
+        "Commissioner's quarterly report of November 2019"),),
+}
+
+# ---------------------------------------------------------------------------------------------- inputs
+def _resolve_force(force: str | None) -> tuple[str | None, bool]:
+    """The Home Office spelling of an embedded force, or the name as given for any other area."""
+    if force is None:
+        return None, False
+    if not isinstance(force, str) or not force.strip():
+        raise ParameterError(f"`force` must be a force name such as 'Lancashire', or None. Got {force!r}.")
+    try:
+        return _datafiles.resolve(force), True
+    except ForcastError:
+        return force.strip(), False
+
+
+def _embedded_source(series: pd.Series) -> str | None:
+    """The source text of the embedded recorded crime ``series`` would be, if it is one (else None)."""
+    m = meta(series)
+    if m["measure"] != "recorded_crime" or not m["force"] or m["frequency"] not in ("quarterly", "annual"):
+        return None
+    try:
+        frequency = "quarterly" if m["frequency"] == "quarterly" else "annual"
+        return datasets.recorded_crime(m["force"], frequency).attrs["source"]
+    except ForcastError:
+        return None
+
+
+def is_embedded_crime(series: pd.Series) -> bool:
+    """True when ``series`` is forcast's embedded recorded crime for a force (same measure, force and source)."""
+    source = _embedded_source(series)
+    return source is not None and meta(series)["source"] == source
+
+
+def _measure_list(force: str | None, embedded_force: bool, measures: Any) -> list[tuple[str, pd.Series]]:
+    if measures is None:
+        if not embedded_force:
+            raise ParameterError(
+                f"No embedded recorded crime for {force!r}. Give an embedded force (see forcast.datasets.forces()) "
+                f"or pass your own series, e.g. measures={{'999 calls': series}}."
+            )
+        return [("Recorded crime", datasets.recorded_crime(force))]
+    if isinstance(measures, pd.Series):
+        measures = [measures]
+    if isinstance(measures, Mapping):
+        pairs = [(str(k), v) for k, v in measures.items()]
+    elif isinstance(measures, Iterable) and not isinstance(measures, (str, bytes)):
+        pairs = [(None, v) for v in measures]
+    else:
+        raise ParameterError(
+            f"`measures` must be a dict {{name: demand series}} or a list of demand series. "
+            f"Got {type(measures).__name__}."
+        )
+    if not pairs:
+        raise ParameterError("`measures` must hold at least one demand series. Got none; leave it out (None) for "
+                             "the force's recorded crime.")
+    out, seen = [], set()
+    for name, series in pairs:
+        if not isinstance(series, pd.Series):
+            raise ParameterError(
+                f"Each measure must be a demand series (pandas Series from forcast.datasets or forcast.load_series). "
+                f"Got {type(series).__name__} for {name or 'an unnamed measure'!r}."
+            )
+        series = check_demand_series(series, purpose="an FMS chapter")
+        label = with_stand_in(name.strip(), series) if name and name.strip() else display_name(series)
+        base, n = label, 2
+        while label in seen:
+            label, n = f"{base} ({n})", n + 1
+        seen.add(label)
+        out.append((label, series))
+    return out
+
+
+def _events_for(name: str, series: pd.Series, events: Any) -> tuple[tuple, str]:
+    """The events declared for one measure and on what basis (see :data:`KNOWN_RECORDING_BREAKS`)."""
+    if isinstance(events, Mapping):
+        for key in (name, name.removesuffix(" (stand-in)")):
+            if key in events:
+                return tuple(events[key]), "given"
+        events = None
+    if events is not None:
+        return tuple(events), "given"
+    if is_embedded_crime(series):
+        known = KNOWN_RECORDING_BREAKS.get(meta(series)["force"], ())
+        declared = tuple(LevelShift(start, label) for start, label in known
+                         if pd.Timestamp(start).to_period(series.index.freq) <= series.index[-1])
+        if declared:
+            return declared, "known"
+    return (), "none"
+
+
+def _calibration_for(series: pd.Series, calibration: Any, default: Any) -> tuple[Any, str]:
+    if calibration is None:
+        return None, "Intervals are model-based and uncalibrated (no calibration was asked for)."
+    cal = default if isinstance(calibration, str) else calibration
+    if cal is None:
+        return None, ("Intervals are model-based and uncalibrated: no default calibration is installed with "
+                      "this copy of forcast.")
+    if hasattr(cal, "applies_to") and not cal.applies_to(series):
+        return None, (f"Intervals are model-based and uncalibrated: the calibration was learned on "
+                      f"{cal.frequency or 'other'} {str(cal.measure or 'other').replace('_', ' ')} series, not on "
+                      f"series like this one.")
+    return cal, cal.note
+
+
+def _default_calibration(calibration: Any) -> Any:
+    if isinstance(calibration, str):
+        if calibration != "default":
+            raise ParameterError(f"`calibration` must be 'default', None or a Calibration. Got {calibration!r}.")
+        try:
+            from .. import calibration as calibration_module
+        except ImportError:  # pragma: no cover - the module ships with forcast
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ForcastWarning)
+            return calibration_module.default()
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- public
+def build_chapter(
+    force: str | None = "Lancashire",
+    measures: Mapping[str, pd.Series] | Sequence[pd.Series] | None = None,
+    until: str = "2022/23",
+    events: Iterable | Mapping[str, Iterable] | None = None,
+    seed: int | None = 2019,
+    n_paths: int = DEFAULT_N_PATHS,
+    backtest: bool = True,
+    calibration: Any = "default",
+    title: str | None = None,
+    models: Sequence = DEFAULT_MODELS,
+    progress: Progress | None = None,
+) -> Chapter:
+    """Build the demand chapter of a Force Management Statement; write it with ``chapter.write(out_dir)``.
+
+    Parameters
+    ----------
+    force : the force the chapter is about. An embedded force (e.g. ``"Lancashire"``) brings its recorded crime
+        (when ``measures`` is None) and the comparison with its most similar group; any other name is used as the
+        title only.
+    measures : ``{display name: demand series}`` or a list of series (named from their metadata), e.g. 999 and
+        101 calls loaded with :func:`forcast.load_series`. Default: the force's embedded recorded crime.
+    until : the last financial year projected, e.g. ``"2022/23"``.
+    events : declared events for every measure (a list), or per measure (``{display name: [...]}``). None means
+        the known recording breaks of the embedded recorded crime (:data:`KNOWN_RECORDING_BREAKS`) and nothing for
+        other series; ``[]`` declares none.
+    seed, n_paths : reproducibility and paths per model of the projection (the backtest uses at most 1,000).
+    backtest : test past forecasts (and check published ones, :data:`REPORTED_FIGURES`); False is much faster.
+    calibration : ``"default"`` (the calibration shipped with forcast, when installed and learned on series like
+        the measure), None (model-based intervals), or a :class:`~forcast.calibration.Calibration`.
+    title : the chapter title (default: "Force Management Statement: demand" and the force).
+    models : model names passed to :func:`forcast.forecast` (default ETS and ARIMA, and their combination).
+    progress : called as ``progress(done, total, what)`` before each step (``what`` is the step about to run)
+        and once at the end with ``done == total``; the CLI draws a progress bar with it.
+    """
+    from .sections import assemble
+
+    name, embedded_force = _resolve_force(force)
+    pairs = _measure_list(name, embedded_force, measures)
+    until_label = fiscal.label(fiscal.parse_financial_year(until))
+    if isinstance(models, str):
+        models = (models,)
+    models = tuple(models)
+    for spec in models:
+        make_model(spec)  # unknown names fail before any work
+    default_cal = _default_calibration(calibration)
+    if not (calibration is None or isinstance(calibration, str) or hasattr(calibration, "factors_for")):
+        raise ParameterError(f"`calibration` must be 'default', None or a Calibration. Got {calibration!r}.")
+    if isinstance(n_paths, bool) or not isinstance(n_paths, int) or n_paths < 100:
+        raise ParameterError(f"`n_paths` must be an integer of at least 100. Got {n_paths!r}.")
+    bt_paths = min(n_paths, CHAPTER_BACKTEST_PATHS)
+
+    if isinstance(events, Mapping):
+        names = {n for label, _ in pairs for n in (label, label.removesuffix(" (stand-in)"))}
+        unknown = [k for k in events if k not in names]
+        if unknown:
+            raise ParameterError(
+                f"`events` names {len(unknown)} measure(s) the chapter does not have: {unknown}. The measures are "
+                f"{[label for label, _ in pairs]}; use those names, or pass a list to declare events for every measure."
+            )
+    results, keys = [], set()
+    for label, series in pairs:
+        key, n = slug(label), 2
+        while key in keys:
+            key, n = f"{slug(label)}_{n}", n + 1
+        keys.add(key)
+        declared, basis = _events_for(label, series, events)
+        embedded = is_embedded_crime(series) and embedded_force and meta(series)["force"] == name
+        cal, note = _calibration_for(series, calibration, default_cal)
+        reported = tuple(f for f in REPORTED_FIGURES.get(name, ()) if embedded
+                         and series.index[-1].end_time.normalize() >= pd.Timestamp(f.origin))
+        results.append(MeasureResult(label, key, series, declared, basis, embedded, calibration=cal,
+                                     calibration_note=note, reported=reported,
+                                     backtest_note="" if backtest else "Past forecasts were not tested for this "
+                                     "chapter (the backtest was switched off)."))
+    inputs = ChapterInputs(name, until_label, results, seed, n_paths, bt_paths, embedded_force=embedded_force)
+
+    steps: list[tuple[str, Callable[[], None]]] = []
+    for r in results:
+        steps.append((f"{r.name}: trend", lambda r=r: add_trend(r, name)))
+        steps.append((f"{r.name}: projection", lambda r=r: add_forecast(r, until_label, models, n_paths, seed)))
+        if backtest:
+            steps.append((f"{r.name}: past forecasts", lambda r=r: add_backtest(r, models, bt_paths, seed)))
+            if r.reported:
+                steps.append((f"{r.name}: published forecast", lambda r=r: add_checks(r, models, bt_paths, seed)))
+    steps.append(("comparison with other forces", lambda: add_comparison(inputs)))
+    chapter: list[Chapter] = []
+    steps.append(("writing the chapter", lambda: chapter.append(assemble(inputs, title))))
+    for done, (what, step) in enumerate(steps):
+        logger.info("FMS chapter: %s", what)
+        if progress is not None:
+            progress(done, len(steps), what)
+        step()
+    if progress is not None:
+        progress(len(steps), len(steps), "done")
+    return chapter[0]

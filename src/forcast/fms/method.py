@@ -1,0 +1,151 @@
+"""The "Method, assumptions and risks" section: models, paths and intervals, calibration, declared events, data
+sources with their licences, caveats, and what would make the projection wrong."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .. import datasets
+from ..series import meta
+from .document import BulletList, Paragraph, Section
+from .phrasing import join_words, model_label, number_word, per_period
+from .tables import events_table, settings_table, when
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .results import ChapterInputs
+    from .tables import MeasureTables
+
+TITLE = "Method, assumptions and risks"
+MODELS_TEXT = {
+    "ets": "exponential smoothing (ETS), which follows the level, trend and seasonal pattern of the recent past",
+    "arima": "ARIMA, which models how each period depends on the periods before it",
+    "naive": "the naive baseline (the last value carried forward)",
+    "seasonal_naive": "the seasonal naive baseline (the same period a year before)",
+    "drift": "the drift baseline (a straight line through the first and last values)",
+}
+RISKS = [
+    "A change in recording practice or counting rules (such as the crime data integrity improvements from 2014/15, "
+    "or a new recording system) moves recorded demand without any change in what actually happens.",
+    "New legislation, new offences or changed national priorities change what is recorded.",
+    "Shocks the history does not contain: a pandemic, a major incident, a sharp change in the economy.",
+    "Changes in how the public contacts the police (online reporting; demand moving between 999, 101 and other "
+    "channels).",
+    "Population growth or change in the area unlike the past.",
+    "Revisions to the published figures: recent data are often revised.",
+]
+
+
+def _model_paragraph(inputs: ChapterInputs) -> str:
+    names = []
+    for r in inputs.measures:
+        names += [n for n in r.forecast.model_names if n not in names]
+    members = [n for n in names if n != "combination"]
+    described = [MODELS_TEXT.get(n, model_label(n)) for n in members]
+    listed = described[0] if len(described) == 1 else "; ".join(described[:-1]) + "; and " + described[-1]
+    text = (f"Each measure is projected with {number_word(len(members))} statistical "
+            f"model{'s' if len(members) > 1 else ''}: {listed}. ")
+    chosen = [model_label(n) for n in names if n in ("ets", "arima")]
+    if chosen:
+        text += (f"{join_words(chosen)} {'each choose their' if len(chosen) > 1 else 'chooses its'} own form by "
+                 f"AICc, a measure of fit that penalises complexity. ")
+    if "combination" in names:
+        weights = [r.forecast.describe("combination").get("weights") for r in inputs.measures
+                   if "combination" in r.forecast.model_names]
+        equal = all(w is None or len(set(round(x, 9) for x in w)) <= 1 for w in weights)
+        shares = "in equal shares" if equal else "in the shares given in its specification below"
+        text += (f"The main projection is the combination of ETS and ARIMA: each of its simulated futures is a whole "
+                 f"path from one of the two models, taken {shares}. Pooling two different models is usually more "
+                 f"accurate than either alone, and the combined intervals carry both models' uncertainty and the "
+                 f"disagreement between them. ")
+    else:
+        main = {r.main_model for r in inputs.measures}
+        text += f"The main projection is the {join_words([model_label(m) for m in main])} model. "
+    return text + "The tables below list the specification each model chose."
+
+
+def _events_paragraphs(inputs: ChapterInputs) -> list:
+    table = events_table(inputs)
+    if table is None:
+        return [Paragraph("No events were declared: the models treat each history as one consistent series.")]
+    parts = ["Declared events are facts about the history that the numbers alone do not show. A level shift is a "
+             "change of recording practice from a given date: the whole history is modelled on the new basis and the "
+             "size of the shift is estimated (see the projection section)."]
+    for r in inputs.measures:
+        if r.events_basis == "known":
+            words = join_words([f"the {e.label} from {when(e.start, meta(r.series)['frequency'])}" for e in r.events])
+            parts.append(f"For the embedded recorded crime of {meta(r.series)['force']}, forcast declares {words} "
+                         f"by default: the published series jumps at that point, which the data notes attribute to "
+                         f"a change in recording, not only in demand (forcast's data/README.md, from the published "
+                         f"sources). Pass your own events to change this.")
+    return [Paragraph(" ".join(parts)), table]
+
+
+def _sources(inputs: ChapterInputs) -> list[str]:
+    items = []
+    for r in inputs.measures:
+        source = str(meta(r.series).get("source") or "").strip()
+        if not source:
+            items.append(f"{r.name}: supplied by the analyst (no source recorded).")
+        elif source in ("DataFrame", "Series") or re.search(r"[/\\][^/\\\s]+\.(csv|xlsx?|xlsm)$", source, re.I):
+            items.append(f"{r.name}: supplied by the analyst ({source}).")
+        else:
+            items.append(f"{r.name}: {source}")
+    if inputs.comparison is not None:
+        items.append(f"Comparison with other forces: {inputs.comparison.rates.attrs['source']}")
+        items.append(f"Most similar groups: {datasets.attribution('most_similar_groups')}")
+    return items
+
+
+def _caveats(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> list[str]:
+    items = []
+    for r in inputs.measures:
+        caveat = meta(r.series).get("caveat")
+        if caveat:
+            items.append(f"{r.name}: {caveat}")
+        if r.stand_in:
+            items.append(f"{r.name} are stand-in data, not UK police figures: no public UK police 999 or 101 series "
+                         f"was available, so this series only shows how the method works.")
+        for note in [*r.forecast.notes, *r.warnings]:
+            if note != r.calibration_note:
+                items.append(f"{r.name}: {note}")
+    return items
+
+
+def _risks(inputs: ChapterInputs) -> list[str]:
+    items = list(RISKS)
+    for r in inputs.measures:
+        for e in r.events:
+            if type(e).__name__ == "LevelShift":
+                items.append(f"{r.name}: the size of the {e.label} is estimated from the {per_period(r.series)}s "
+                             f"either side of it; if the new recording basis settles at another level, the "
+                             f"projection moves with it.")
+        if len(r.series) < 5 * {"quarterly": 4, "monthly": 12, "annual": 1}.get(meta(r.series)["frequency"], 52):
+            items.append(f"{r.name}: the history is short, so the models have little to learn the trend and the "
+                         f"seasonal pattern from.")
+    items.append("The intervals show the uncertainty the models can see in the history; they do not cover the "
+                 "risks above.")
+    return items
+
+
+def method_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> Section:
+    blocks: list = [Paragraph(_model_paragraph(inputs))]
+    blocks += [tables[r.key].models for r in inputs.measures if tables[r.key].models is not None]
+    blocks.append(Paragraph(
+        "Each model simulates thousands of possible futures (sample paths; the number per model is in the table "
+        "below). Means and intervals of financial-year totals are taken from the simulated totals: the 80% interval "
+        "holds the middle 80% of them and the 95% interval the middle 95%. A year already partly recorded adds the "
+        "recorded periods to each simulated remainder. Intervals are never made by adding up quarterly bounds."))
+    blocks.append(settings_table(inputs))
+    notes = list(dict.fromkeys(r.calibration_note for r in inputs.measures))
+    if len(notes) == 1:
+        blocks.append(Paragraph(notes[0]))
+    else:
+        blocks.append(BulletList([f"{r.name}: {r.calibration_note}" for r in inputs.measures]))
+    blocks += _events_paragraphs(inputs)
+    blocks += [Paragraph("Data sources and licences:"), BulletList(_sources(inputs))]
+    caveats = _caveats(inputs, tables)
+    if caveats:
+        blocks += [Paragraph("Caveats about the data:"), BulletList(caveats)]
+    blocks += [Paragraph("What would make the projection wrong:"), BulletList(_risks(inputs))]
+    return Section(TITLE, blocks, key="method")

@@ -1,0 +1,189 @@
+"""The work behind a chapter: each measure's trend, projection, backtest and checks, and the comparison.
+
+:func:`forcast.fms.build_chapter` creates one :class:`MeasureResult` per measure and runs these steps on it;
+:mod:`forcast.fms.tables` and :mod:`forcast.fms.sections` read the results and compute nothing new.
+Warnings from forcast raised during the work are recorded: model fall-backs are disclosed in the chapter, the rest
+are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import pandas as pd
+
+from .. import datasets, fiscal
+from ..backtest import Backtest, backtest as run_backtest, origin_period
+from ..errors import ForcastError, ForcastWarning, ModelFallbackWarning
+from ..forecast import Forecast, forecast
+from ..models.registry import BASELINES, make_model
+from ..series import PERIODS_PER_YEAR, meta
+from .phrasing import is_stand_in
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+
+#: Sample paths per model in the chapter's backtest and check: enough for 80% and 95% intervals of annual totals,
+#: few enough to keep a chapter to well under a minute.
+CHAPTER_BACKTEST_PATHS = 1000
+#: Years of history each backtest origin needs at least.
+MIN_HISTORY_YEARS = 3
+#: Financial years shown in "current demand and trend".
+TREND_YEARS = 5
+
+
+
+@dataclass
+class MeasureResult:
+    """Everything computed for one measure; :mod:`forcast.fms.sections` reads only this."""
+
+    name: str
+    key: str
+    series: pd.Series
+    events: tuple
+    events_basis: str  # "known" (KNOWN_RECORDING_BREAKS), "given" (the caller's) or "none"
+    embedded_crime: bool
+    forecast: Forecast | None = None
+    trend: pd.DataFrame | None = None  # financial_year, total, change, pct_change (complete years)
+    trend_source: str = ""
+    calibration: Any = None
+    calibration_note: str = ""
+    backtest: Backtest | None = None
+    backtest_note: str = ""
+    reported: tuple = ()
+    checks: list = field(default_factory=list)  # (ReportedFigures, CheckResult)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def stand_in(self) -> bool:
+        return is_stand_in(self.series)
+
+    @property
+    def main_model(self) -> str:
+        return self.forecast.model_names[0]
+
+
+@dataclass
+class ChapterInputs:
+    """The chapter-wide settings and results handed to every section builder."""
+
+    force: str | None
+    until: str
+    measures: list[MeasureResult]
+    seed: int | None
+    n_paths: int
+    backtest_paths: int
+    comparison: Any = None
+    comparison_note: str = ""
+    embedded_force: bool = False
+
+
+# ---------------------------------------------------------------------------------------------- work
+def fy_totals(series: pd.Series) -> pd.DataFrame:
+    """Totals of the complete financial years in ``series``: ``financial_year, total, change, pct_change``."""
+    weights = fiscal.group_weights(series.index)
+    coverage = fiscal.group_coverage(series.index)
+    complete = [g for g in weights.columns if coverage.get(g, 0) >= 1 - 1e-9]
+    totals = series.to_numpy(dtype=float) @ weights[complete].to_numpy() if complete else []
+    out = pd.DataFrame({"financial_year": [fiscal.label(g) for g in complete], "total": totals})
+    out["change"] = out["total"].diff()
+    out["pct_change"] = 100 * out["change"] / out["total"].shift(1)
+    return out
+
+
+def add_trend(result: MeasureResult, force: str | None) -> None:
+    if result.embedded_crime:
+        from ..comparison import trend
+
+        years = min(TREND_YEARS, len(datasets.recorded_crime(force, "annual")))
+        table = trend(force, years=years).rename(columns={"crimes": "total"})
+        for column in ("total", "change", "pct_change"):
+            table[column] = table[column].astype("Float64").astype(float)
+        result.trend = table
+        result.trend_source = "published totals: ONS rolling 12-month totals for years ending March"
+    else:
+        result.trend = fy_totals(result.series).tail(TREND_YEARS).reset_index(drop=True)
+        result.trend_source = "sums of the series' own periods"
+
+
+def backtest_origins(series: pd.Series, models: Sequence) -> list[pd.Timestamp]:
+    """Financial-year ends (31 March) followed by a complete financial year, with enough history before them."""
+    freq = meta(series)["frequency"]
+    need = max([math.ceil(MIN_HISTORY_YEARS * PERIODS_PER_YEAR[freq] - 1e-9),
+                *(make_model(m).min_length(freq) for m in [*models, *BASELINES])])
+    coverage = fiscal.group_coverage(series.index)
+    origins = []
+    for fy, covered in coverage.items():
+        if covered < 1 - 1e-9:
+            continue
+        end = (fy - 1).end_time.normalize()
+        last = origin_period(series.index, end)
+        if last is not None and series.index.get_loc(last) + 1 >= need:
+            origins.append(end)
+    return origins
+
+
+def _record(result: MeasureResult, caught: list) -> None:
+    for w in caught:
+        text = str(w.message)
+        if issubclass(w.category, ModelFallbackWarning) and text not in result.warnings:
+            result.warnings.append(text)
+        logger.info("%s: %s", result.name, text)
+
+
+def add_forecast(result: MeasureResult, until: str, models: Sequence, n_paths: int, seed: int | None) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ForcastWarning)
+        result.forecast = forecast(result.series, until=until, models=models, n_paths=n_paths, seed=seed,
+                                   events=result.events, calibration=result.calibration)
+    _record(result, caught)
+
+
+def add_backtest(result: MeasureResult, models: Sequence, n_paths: int, seed: int | None) -> None:
+    origins = backtest_origins(result.series, models)
+    if not origins:
+        result.backtest_note = (
+            f"There is too little history to test past forecasts: no financial year is complete after "
+            f"{MIN_HISTORY_YEARS} years of data.")
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ForcastWarning)
+        result.backtest = run_backtest(result.series, origins=origins, horizon="4y", models=models,
+                                       events=result.events, seed=seed, n_paths=n_paths)
+    _record(result, caught)
+
+
+def add_checks(result: MeasureResult, models: Sequence, n_paths: int, seed: int | None) -> None:
+    from ..check import check
+
+    for figures in result.reported:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ForcastWarning)
+            outcome = check(result.series, figures.financial_year, origin=figures.origin, actual=figures.actual,
+                            reported_forecast=figures.forecast, models=models, events=result.events, seed=seed,
+                            n_paths=n_paths, calibration=result.calibration)
+        _record(result, caught)
+        result.checks.append((figures, outcome))
+
+
+def add_comparison(inputs: ChapterInputs) -> None:
+    crime = [r for r in inputs.measures if meta(r.series)["measure"] == "recorded_crime"]
+    if not crime:
+        inputs.comparison_note = ("Comparison with other forces uses recorded crime, which this chapter does not "
+                                  "cover; the measures shown have no published figures for other forces.")
+        return
+    if not inputs.embedded_force:
+        inputs.comparison_note = (f"No published recorded crime is embedded for {inputs.force or 'this area'}, so "
+                                  f"it is not compared with other forces.")
+        return
+    from ..comparison import compare
+
+    try:
+        inputs.comparison = compare(inputs.force)
+    except ForcastError as exc:
+        inputs.comparison_note = f"{inputs.force} is not compared with other forces: {exc}"

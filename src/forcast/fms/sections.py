@@ -1,0 +1,312 @@
+"""The sections of the demand chapter, one function each, written in plain English for a chief officer.
+
+Every function reads the computed results (:class:`~forcast.fms.chapter.ChapterInputs`) and the tables already
+built from them (:mod:`forcast.fms.tables`), and quotes numbers only as those tables *display* them, so each number
+in the text is in a table of the chapter. :func:`assemble` puts the sections together in order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .. import fiscal
+from ..series import meta
+from .charts import make_room_for_footnotes, trend_chart
+from .document import Chapter, Figure, Paragraph, Section, Table
+from .method import method_section
+from .phrasing import (cell, in_text, join_words, magnitude, model_label, model_words, number_word, per_period,
+                       projection_phrase, subject, unit_words)
+from .tables import (FY, MeasureTables, comparison_table, headline_table, measure_tables, when)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .results import ChapterInputs, MeasureResult
+
+TITLES = {
+    "summary": "Summary",
+    "current": "Current demand and trend",
+    "comparison": "Comparison with similar forces and England and Wales",
+    "accuracy": "How good have past forecasts been",
+    "method": "Method, assumptions and risks",
+}
+STAND_IN = ("These figures are stand-in data, not UK police figures: they show how the method works and must not be "
+            "read as this force's demand.")
+
+
+def projection_title(inputs: ChapterInputs) -> str:
+    """"Projected demand, next four years" (counted from the financial year of the last observation)."""
+    last = max(r.series.index[-1].end_time for r in inputs.measures)
+    years = int((fiscal.parse_financial_year(inputs.until) - fiscal.financial_year(last)).n)
+    if years < 1:
+        return f"Projected demand to {inputs.until}"
+    return f"Projected demand, next {number_word(years)} year{'s' if years > 1 else ''}"
+
+
+def _lead(inputs: ChapterInputs, r: MeasureResult, text: str) -> str:
+    """Prefix ``text`` with the measure's name when the chapter covers several measures."""
+    return text if len(inputs.measures) == 1 else f"{r.name}: {text[0].lower()}{text[1:]}"
+
+
+def _shifts_after(r: MeasureResult, year: str | None) -> list:
+    """Declared level shifts that start after the end of financial year ``year``."""
+    if year is None:
+        return []
+    end = fiscal.parse_financial_year(year).end_time
+    return [e for e in r.events if type(e).__name__ == "LevelShift" and pd.Period(str(e.start)).start_time > end]
+
+
+def _shift_words(event, r: MeasureResult) -> str:
+    return f"{event.label} from {when(event.start, meta(r.series)['frequency'])}"
+
+
+# ---------------------------------------------------------------------------------------------- sections
+def summary_section(inputs: ChapterInputs, tables: dict[str, MeasureTables], headline: Table) -> Section:
+    shown = headline.formatted()
+    blocks: list = []
+    for i, r in enumerate(inputs.measures):
+        t = tables[r.key]
+        top = max(r.forecast.levels)
+        sentence = (f"If the factors behind demand stay broadly the same, we expect about "
+                    f"{cell(shown, i, 'Projected (mean)')} {unit_words(r.series)} in "
+                    f"{cell(shown, i, 'Projected year')} ({top:g}% interval {cell(shown, i, f'{top:g}% low')}–"
+                    f"{cell(shown, i, f'{top:g}% high')})")
+        if t.base_total is not None:
+            change = headline.frame.at[i, "Change from last complete year"]
+            pct = cell(shown, i, "Change from last complete year")
+            if magnitude(pct) in ("0.0%",):
+                sentence += f", about the same as {t.base_year}"
+            else:
+                sentence += f", {magnitude(pct)} {'above' if change > 0 else 'below'} {t.base_year}"
+        parts = [_lead(inputs, r, sentence + ".")]
+        shifts = _shifts_after(r, t.base_year)
+        if shifts:
+            words, _ = subject(r.series)
+            parts.append(f"The comparison with {t.base_year} spans the {_shift_words(shifts[0], r)}, so it is not a "
+                         f"like-for-like change in {words}.")
+        accuracy = _coverage_words(r, t, short=True)
+        if accuracy:
+            parts.append(accuracy)
+        if r.stand_in:
+            parts.append(STAND_IN)
+        blocks.append(Paragraph(" ".join(parts)))
+    blocks.append(headline)
+    return Section(TITLES["summary"], blocks, key="summary")
+
+
+def current_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> Section:
+    blocks: list = []
+    for r in inputs.measures:
+        t = tables[r.key]
+        if t.trend is None:
+            blocks.append(Paragraph(_lead(inputs, r, "No financial year is complete in the data yet, so there is no "
+                                                     "annual trend to show.")))
+            continue
+        shown, frame = t.trend.formatted(), t.trend.frame
+        n = len(shown)
+        text = (f"In {shown.at[n - 1, FY]}, the last complete financial year, there were "
+                f"{shown.iat[n - 1, 1]} {unit_words(r.series)}")
+        if n >= 2:
+            pct, value = shown.at[n - 1, "Change (%)"], frame.at[n - 1, "Change (%)"]
+            if value == 0:
+                text += f", about the same as in {shown.at[n - 2, FY]}"
+            else:
+                text += f", {'up' if value > 0 else 'down'} {magnitude(pct)} on {shown.at[n - 2, FY]}"
+        parts = [_lead(inputs, r, text + ".")]
+        changes = frame["Change (%)"].dropna()
+        if len(changes) >= 2:
+            lo, hi = changes.idxmin(), changes.idxmax()
+            parts.append(f"Over the {number_word(n)} years shown, the change on the year before ranged from "
+                         f"{shown.at[lo, 'Change (%)']} to {shown.at[hi, 'Change (%)']}.")
+        if r.embedded_crime:
+            parts.append("Part of the rise since 2014/15 reflects better crime recording after HMIC's 2014 crime "
+                         "data integrity inspection, not only more crime.")
+        observed = t.projection.frame.iloc[0]
+        column = f"{per_period(r.series).capitalize()}s observed"
+        if observed[column] > 0:
+            shown_p = t.projection.formatted()
+            parts.append(f"The first {shown_p.at[0, column]} {per_period(r.series)}s of {shown_p.at[0, FY]} are "
+                         f"already recorded; the projection in the next section includes them.")
+        if r.stand_in:
+            parts.append(STAND_IN)
+        blocks += [Paragraph(" ".join(parts)), t.trend]
+        figure = trend_chart(shown, frame.iloc[:, 1], f"{inputs.force + ': ' if inputs.force else ''}{r.name}, "
+                             f"financial-year totals", f"{unit_words(r.series)} per financial year",
+                             meta(r.series).get("source"))
+        blocks.append(Figure(figure, f"{r.name}: the last {number_word(n)} complete financial years, with the "
+                             f"change on the year before", f"{r.key}_trend.png"))
+    return Section(TITLES["current"], blocks, key="current")
+
+
+def projection_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> Section:
+    blocks: list = []
+    for r in inputs.measures:
+        t = tables[r.key]
+        main = model_words(r.main_model)
+        parts = [_lead(inputs, r, f"The table below gives the projected financial-year totals of {in_text(r.name)} to "
+                                  f"{inputs.until}: the mean of the simulated futures and the ranges that hold 80% "
+                                  f"and 95% of them, for {main} (the main projection) and each model behind it. "
+                                  f"A year already partly recorded adds the recorded "
+                                  f"{per_period(r.series)}s to the simulated rest.")]
+        shifts = _shifts_after(r, t.base_year)
+        last_actual = t.base_total if not shifts else None
+        if len(t.main_rows) >= 2 or last_actual is not None:
+            parts.append(projection_phrase(t.main_rows, r.series, last_actual))
+        if shifts and len(t.main_rows):
+            parts.append(f"The change into {t.main_rows['financial_year'].iloc[0]} is left out of that description: "
+                         f"it spans the {_shift_words(shifts[0], r)}.")
+        if r.stand_in:
+            parts.append(STAND_IN)
+        blocks += [Paragraph(" ".join(parts)), t.projection]
+        fan = make_room_for_footnotes(r.forecast.plot())
+        blocks.append(Figure(fan, f"{r.name}: history and projection to {inputs.until}; mean of {main} with its "
+                             f"80% and 95% intervals, other models' means as lines",
+                             f"{r.key}_fan_chart.png"))
+        if t.effects is not None:
+            blocks += [Paragraph(_effects_words(r, t.effects)), t.effects]
+    return Section(projection_title(inputs), blocks, key="projection")
+
+
+def _effects_words(r: MeasureResult, effects: Table) -> str:
+    shown, frame = effects.formatted(), effects.frame
+    per = f"Effect per {per_period(r.series)}"
+    sentences = []
+    for (event, start), rows in frame.groupby(["Event", "From"], sort=False):
+        signs = set((rows[per] > 0).tolist())
+        verb = "added" if signs == {True} else ("removed" if signs == {False} else "changed")
+        parts = []
+        for i in rows.index:
+            same = (frame.at[i, "95% low"] > 0) == (frame.at[i, "95% high"] > 0) == (frame.at[i, per] > 0)
+            lo, hi = shown.at[i, "95% low"], shown.at[i, "95% high"]
+            interval = f"{magnitude(lo)}–{magnitude(hi)}" if same else f"{lo} to {hi}"
+            parts.append(f"{shown.at[i, 'Model']} about {magnitude(shown.at[i, per])} (95% interval {interval})")
+        sentences.append(f"The models estimate how many {unit_words(r.series)} a {per_period(r.series)} the {event} "
+                         f"from {start} {verb}: {join_words(parts)}.")
+    sentences.append("The projection assumes the recording basis after each shift continues.")
+    return " ".join(sentences)
+
+
+def comparison_section(inputs: ChapterInputs) -> Section:
+    c = inputs.comparison
+    if c is None:
+        return Section(TITLES["comparison"], [Paragraph(inputs.comparison_note)], key="comparison")
+    from ..plotting import comparison_chart
+
+    table = comparison_table(c)
+    blocks: list = [Paragraph(
+        f"Recorded crime per 1,000 residents in {c.force}, set beside the {number_word(len(c.group))} forces in its "
+        f"most similar group (forces with similar populations and circumstances, as grouped by HMICFRS), the mean of "
+        f"all forces and England and Wales. A rate more than one standard deviation from the mean of all forces "
+        f"is flagged as significantly different, as the inspectorate does.")]
+    blocks.append(Paragraph(" ".join(c.sentences())))
+    end = c.period_end
+    later = [(r, e) for r in inputs.measures if r.embedded_crime for e in r.events
+             if type(e).__name__ == "LevelShift" and pd.Period(str(e.start)).start_time > end]
+    if later:
+        r, e = later[0]
+        blocks.append(Paragraph(f"These figures predate the {_shift_words(e, r)}, which raised {c.force}'s recorded "
+                                f"crime; compare later years with care."))
+    others = [r for r in inputs.measures if meta(r.series)["measure"] != "recorded_crime"]
+    if others:
+        plural = len(others) > 1 or subject(others[0].series)[1]
+        blocks.append(Paragraph(f"The comparison covers recorded crime only; {join_words([r.name for r in others])} "
+                                f"{'have' if plural else 'has'} no published figures for other forces here."))
+    chart = make_room_for_footnotes(comparison_chart(c))
+    blocks += [table, Figure(chart, f"Recorded crime per 1,000 people: {c.force}, its most similar group and England "
+                             f"and Wales, with the mean of all forces and one standard deviation either side",
+                             "comparison.png")]
+    return Section(TITLES["comparison"], blocks, key="comparison")
+
+
+def _coverage_words(r: MeasureResult, t: MeasureTables, short: bool = False) -> str:
+    """How often the main model's top interval held the actual one year (and the most years) ahead."""
+    if t.coverage is None:
+        return ""
+    frame, shown = t.coverage.frame, t.coverage.formatted()
+    label = model_label(r.main_model)
+    top = max(r.forecast.levels)
+    own = frame.index[frame["Model"] == label]
+    if not len(own):
+        return ""
+    first = own[0]
+    k, n = shown.at[first, f"Inside {top:g}% interval"], shown.at[first, "Forecasts"]
+    if short:
+        return (f"In past years, forecasts made this way for the following financial year held the actual inside "
+                f"their {top:g}% interval in {k} of {n} cases.")
+    text = (f"One year ahead, the {top:g}% interval of {model_words(r.main_model)} held the actual in {k} of {n} "
+            f"past forecasts")
+    last = own[-1]
+    if last != first:
+        text += (f"; {number_word(int(frame.at[last, 'Years ahead']))} years ahead, in "
+                 f"{shown.at[last, f'Inside {top:g}% interval']} of {shown.at[last, 'Forecasts']}")
+    text += "."
+    misses = frame.loc[own, "Forecasts"] * top / 100 - frame.loc[own, f"Inside {top:g}% interval"]
+    if (misses > 1).any():
+        text += (f" That is fewer than the {top:g}% the interval promises at some horizons: read the model-based "
+                 f"intervals as too narrow.")
+    return text
+
+
+def accuracy_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> Section:
+    blocks: list = []
+    for r in inputs.measures:
+        t = tables[r.key]
+        if r.backtest is None or t.next_year is None:
+            blocks.append(Paragraph(_lead(inputs, r, r.backtest_note or "Past forecasts could not be tested.")))
+        else:
+            origins = t.next_year.formatted()["Forecast made at"]
+            parts = [_lead(inputs, r, f"To test the method on {in_text(r.name)}, it was re-run from the end of each "
+                                      f"past financial year, from {origins.iloc[0]} to {origins.iloc[-1]}, using only "
+                                      f"the data known at the time, and each forecast was compared with what was "
+                                      f"later recorded. Declared events count only from when they could have been "
+                                      f"known.")]
+            parts.append(_coverage_words(r, t))
+            calibrated = [c for c in t.coverage.frame.columns if c.endswith("calibrated")]
+            if calibrated:
+                parts.append(f"With the calibration used in this chapter, the share one year ahead is "
+                             f"{t.coverage.formatted().at[0, calibrated[0]]}.")
+                if inputs.force and inputs.force in getattr(r.calibration, "series", ()):
+                    parts.append("The calibration was learned from backtests that include these years, so the "
+                                 "calibrated share is not an independent test.")
+            blocks += [Paragraph(" ".join(parts)), t.next_year, t.coverage]
+            from ..plotting import backtest_chart
+
+            chart = backtest_chart(r.backtest, model=r.main_model, legend=False,
+                                   title=f"{inputs.force + ': ' if inputs.force else ''}{r.name}, past forecasts "
+                                   f"({model_label(r.main_model)})")
+            blocks.append(Figure(chart,
+                                 f"{r.name}: past financial-year forecasts (mean and 95% interval, one colour per "
+                                 f"origin) against the actual totals", f"{r.key}_backtest.png"))
+        for (figures, outcome), table in zip(r.checks, t.checks):
+            shown = table.formatted()
+            reported = shown.index[shown["Forecast"] == "Reported by the force"][0]
+            blocks.append(Paragraph(
+                f"{inputs.force} reported a forecast of {shown.at[reported, 'Predicted']} {unit_words(r.series)} for "
+                f"{figures.financial_year} and an actual of {shown.at[reported, 'Actual']} ({figures.source}). The "
+                f"force's own counts differ slightly from the published Home Office series used here (different "
+                f"extraction dates and revisions)."))
+            blocks += [Paragraph(outcome.statement()), table]
+    return Section(TITLES["accuracy"], blocks, key="accuracy")
+
+
+# ---------------------------------------------------------------------------------------------- chapter
+def assemble(inputs: ChapterInputs, title: str | None = None) -> Chapter:
+    """The chapter from the computed results: tables first, then the sections that quote them."""
+    tables = {r.key: measure_tables(r) for r in inputs.measures}
+    headline = headline_table(inputs, tables)
+    sections = [
+        summary_section(inputs, tables, headline),
+        current_section(inputs, tables),
+        projection_section(inputs, tables),
+        comparison_section(inputs),
+        accuracy_section(inputs, tables),
+        method_section(inputs, tables),
+    ]
+    names = join_words([r.name for r in inputs.measures])
+    last = max(r.series.index[-1].end_time for r in inputs.measures)
+    metadata = {"Force": inputs.force, "Measures": names, "Data to": f"{last:%d %B %Y}", "Projected to": inputs.until}
+    if inputs.force is None:
+        del metadata["Force"]
+    default = "Force Management Statement: demand" + (f", {inputs.force}" if inputs.force else "")
+    return Chapter(title or default, sections,
+                   subtitle=f"{names}: current demand and projection to {inputs.until}", metadata=metadata)
