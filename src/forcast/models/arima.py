@@ -1,0 +1,399 @@
+"""Seasonal ARIMA with a small, fast automatic search (regression with ARIMA errors).
+
+The model is statsmodels' :class:`~statsmodels.tsa.statespace.sarimax.SARIMAX`. The choice, in order:
+
+1. **Season** ``m``: the series' cycle (quarterly 4, monthly 12, daily 7) when it is 2..24 periods long and at
+   least three full cycles are kept; otherwise none. Weekly data (52) get no seasonal ARMA terms — far too many
+   states for SARIMAX — and daily/weekly data instead get ``fourier`` yearly harmonics (sine/cosine pairs of period
+   365.25 days; default 3 with two or more years of data) as regressors.
+2. **D** (0 or 1): 1 when Hyndman's seasonal strength of an STL decomposition exceeds 0.64 (R's ``nsdiffs`` rule).
+3. **d** (0 or 1): 1 when a KPSS test (level stationarity, ``trunc(4 (n/100)^0.25)`` lags, as R's ``ndiffs``) on
+   the (seasonally differenced) series rejects at 5%. d is capped at 1: a second difference makes the trend itself
+   a random walk, whose intervals fan out quadratically — implausible for crime and call volumes over a few years
+   (``d=2`` may be set by hand). Both tests run on a copy with level shifts removed and excluded periods filled.
+4. **Constant**: an intercept when d + D = 0 and a drift when d + D = 1 (``trend="c"``); none when d + D = 2
+   (it would be a quadratic trend).
+5. **Orders** by AICc, stepwise (Hyndman–Khandakar): start from (0,d,0)(0,D,0), (1,d,0)(1,D,0) and (0,d,1)(0,D,1),
+   then move to the best neighbour (p, q, P or Q changed by one, or p and q together) while AICc improves, within
+   ``max_p``, ``max_q``, ``max_P``, ``max_Q`` and at most 12 models. Fits run on the standardised series with the
+   innovation variance concentrated out (L-BFGS, at most 50 iterations); convergence warnings are recorded in
+   ``describe()["candidates"]``, not raised. Series longer than 800 periods (daily data) are searched on the last
+   800. The reported AICc is that of the search fit (series minus regressors), in the data's units.
+
+Regressors — level-shift steps (1 from the start onwards, 1 in the future), regressor events (the
+:class:`~forcast.events.RegressorEvent` protocol; a column constant over the kept history is left out with a note)
+and Fourier terms — are estimated by GLS. Their coefficients start from OLS on the differenced data; the ARMA
+orders and parameters are chosen on the series minus the regressors; the coefficients are then re-estimated by a
+Kalman filter that carries them as diffuse states (GLS given the ARMA parameters, with standard errors), and one
+more ARMA fit on the updated residuals refines it. The level-shift coefficient and its 95% interval are the reported
+effect. Much faster than putting the coefficients into the numerical likelihood search (measured on 3,500 daily
+points: 8-25 s per candidate there, under 1 s here), with the same answer at convergence.
+
+Excluded periods and outliers are set to missing; the Kalman filter skips them (also at the end of the series, where
+the state uncertainty grows through the gap).
+
+Paths are simulated from the state-space form: the state after the last observation is drawn from its filtered
+distribution (which includes the uncertainty of the regression coefficients), then Gaussian innovations are
+propagated (``n_paths`` at once, vectorised). ARMA-parameter uncertainty is not included. Candidates whose paths
+explode or fall far below zero are rejected as for ETS (:func:`forcast.models._selection.path_problem`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ModelFitError, ParameterError, RejectedSpecificationWarning
+from ..events import excluded_mask, extra_regressors, level_shift_regressors, level_shifts
+from ..series import PERIODS_PER_YEAR, describe_series
+from . import _selection as sel
+from .base import Model
+
+MAX_MODELS = 12
+MAX_ITER = 50
+MAX_SEARCH_OBS = 800
+STRENGTH_THRESHOLD = 0.64
+
+
+class ARIMA(Model):
+    """Seasonal ARIMA chosen by AICc (stepwise), with declared events as regressors or missing values.
+
+    Parameters
+    ----------
+    max_p, max_q, max_P, max_Q : int
+        Largest non-seasonal and seasonal AR and MA orders searched.
+    d, D : "auto" or int
+        Non-seasonal (0..2) and seasonal (0..1) differences; "auto" chooses them by KPSS test and seasonal strength.
+    fourier : "auto" or int
+        Yearly Fourier harmonics used as regressors for daily and weekly data ("auto": 3 with two or more years).
+    """
+
+    name = "arima"
+
+    def __init__(self, max_p: int = 2, max_q: int = 2, max_P: int = 1, max_Q: int = 1, d: Any = "auto",
+                 D: Any = "auto", fourier: Any = "auto") -> None:
+        self.max_p = max_p
+        self.max_q = max_q
+        self.max_P = max_P
+        self.max_Q = max_Q
+        self.d = d
+        self.D = D
+        self.fourier = fourier
+
+    # ------------------------------------------------------------------ fit
+    def _fit(self, y: pd.Series, events: tuple) -> None:
+        self._check_params()
+        with sel.single_threaded_blas():
+            self._fit_inner(y, events)
+
+    def _fit_inner(self, y: pd.Series, events: tuple) -> None:
+        index, values, freq = y.index, y.to_numpy(dtype=float), self.frequency_
+        mask = excluded_mask(events, index)
+        n_kept = int((~mask).sum())
+        sel.check_enough_kept(self.name, n_kept, self.min_length(freq), freq)
+        # work in standard units: L-BFGS converges in a few iterations instead of stalling on a scale of 10^4
+        kept_values = values[~mask]
+        self.center_ = float(kept_values.mean())
+        self.scale_ = float(kept_values.std()) or 1.0
+        y_nan = (np.where(mask, np.nan, values) - self.center_) / self.scale_
+
+        self.harmonics_ = sel.fourier_harmonics(self.fourier, freq, n_kept / PERIODS_PER_YEAR[freq])
+        full = self._exog(index, all_columns=True)
+        kept_rows = full.to_numpy()[~mask]
+        varies = (np.ptp(kept_rows, axis=0) > 0) if len(kept_rows) else np.zeros(full.shape[1], bool)
+        self.exog_columns_ = [c for c, v in zip(full.columns, varies) if v]
+        self.notes_ = [f"regressor {c!r} is constant over the kept history, so its effect cannot be estimated; "
+                       f"left out" for c, v in zip(full.columns, varies) if not v]
+        for note in self.notes_:
+            sel.logger.info("ARIMA: %s", note)
+        X = full[self.exog_columns_].to_numpy()
+        s = self.season_length_
+        m = s if 1 < s <= sel.MAX_DUMMY_SEASON and n_kept >= 3 * s else 0
+
+        shifts = level_shifts(events)
+        rough = sel.local_shift_effects(y, mask, shifts, s, freq)
+        test = sel.fill_excluded(values + sel.shift_adjustment(index, shifts, [e[0] for e in rough]), mask, m or 1)
+        D, strength = self._choose_D(test, m)
+        d, kpss_p = self._choose_d(test, m, D)
+        self.orders_ = (d, D, m)
+        self.tests_ = {"seasonal_strength": strength, "D": D, "kpss_pvalue": kpss_p, "d": d}
+        trend = "c" if d + D <= 1 else "n"
+
+        beta = _ols_differenced(y_nan, X, d, D, m, const=trend == "c") if X.shape[1] else np.zeros(0)
+        z = y_nan - X @ beta
+        fits = self._stepwise(z[-MAX_SEARCH_OBS:], d, D, m, trend)
+        self._choose(fits, y_nan, X, d, D, m, trend)
+        self.beta_, self.beta_cov_ = self.beta_ * self.scale_, self.beta_cov_ * self.scale_**2
+        beta, cov = self.beta_, self.beta_cov_
+        self.event_effects_ = []
+        for shift in shifts:
+            j = self.exog_columns_.index(f"level_shift_{shift.start}")
+            half = 1.959963984540054 * np.sqrt(max(cov[j, j], 0.0))
+            self.event_effects_.append(sel.effect_dict(shift, beta[j], beta[j] - half, beta[j] + half))
+
+    def _check_params(self) -> None:
+        for name in ("max_p", "max_q", "max_P", "max_Q"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= 5:
+                raise ParameterError(f"ARIMA `{name}` must be an integer from 0 to 5. Got {value!r}.")
+        for name, top in (("d", 2), ("D", 1)):
+            value = getattr(self, name)
+            if value != "auto" and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                                    or not 0 <= value <= top):
+                raise ParameterError(f"ARIMA `{name}` must be 'auto' or an integer from 0 to {top}. Got {value!r}.")
+        if not (self.fourier == "auto" or (isinstance(self.fourier, (int, np.integer))
+                                           and not isinstance(self.fourier, bool) and 0 <= self.fourier <= 10)):
+            raise ParameterError(f"ARIMA `fourier` must be 'auto' or an integer 0..10. Got {self.fourier!r}.")
+
+    def _exog(self, index: pd.PeriodIndex, all_columns: bool = False) -> pd.DataFrame:
+        """Regressor columns for any (past or future) ``index``: level steps, regressor events, Fourier terms."""
+        frames = [level_shift_regressors(self.events_, index), extra_regressors(self.events_, index)]
+        if self.harmonics_:
+            frames.append(sel.yearly_fourier(index, self.harmonics_))
+        frame = pd.concat(frames, axis=1).astype(float)
+        return frame if all_columns else frame[self.exog_columns_]
+
+    def _choose_D(self, test: np.ndarray, m: int) -> tuple[int, float | None]:
+        if not m:
+            if self.D not in ("auto", 0):
+                raise ModelFitError(
+                    f"ARIMA D={self.D} needs a season of 2..{sel.MAX_DUMMY_SEASON} periods and three full seasons "
+                    f"of kept data. Got season {self.season_length_} and {len(test)} periods. Use D='auto'."
+                )
+            return 0, None
+        strength = sel.seasonal_strength(test, m)
+        return (int(strength > STRENGTH_THRESHOLD) if self.D == "auto" else int(self.D)), strength
+
+    def _choose_d(self, test: np.ndarray, m: int, D: int) -> tuple[int, float | None]:
+        if self.d != "auto":
+            return int(self.d), None
+        from statsmodels.tsa.stattools import kpss
+
+        x = test[m:] - test[:-m] if D else test
+        with sel.quiet():
+            p_value = float(kpss(x, regression="c", nlags=int(4 * (len(x) / 100) ** 0.25))[1])
+        return int(p_value < 0.05), p_value
+
+    # ------------------------------------------------------------------ order search
+    def _stepwise(self, z: np.ndarray, d: int, D: int, m: int, trend: str) -> dict:
+        top = (self.max_p, self.max_q, self.max_P if m else 0, self.max_Q if m else 0)
+        fits: dict[tuple, dict] = {}
+
+        def clip(o: tuple) -> tuple:
+            return tuple(min(max(v, 0), t) for v, t in zip(o, top))
+
+        def visit(orders: list[tuple]) -> None:
+            for o in orders:
+                if o not in fits and len(fits) < MAX_MODELS:
+                    fits[o] = _fit_arma(z, o, d, D, m, trend)
+
+        visit(list(dict.fromkeys(clip(o) for o in [(0, 0, 0, 0), (1, 0, 1, 0), (0, 1, 0, 1)])))
+        best = _best(fits)
+        while best is not None and len(fits) < MAX_MODELS:
+            moves = [(i, s) for i in range(4) for s in (-1, 1)]
+            near = [clip(tuple(v + s * (j == i) for j, v in enumerate(best))) for i, s in moves]
+            near += [clip((best[0] + s, best[1] + s, best[2], best[3])) for s in (-1, 1)]
+            visit(list(dict.fromkeys(near)))
+            new = _best(fits)
+            if new == best:
+                break
+            best = new
+        return fits
+
+    def _choose(self, fits: dict, y_nan: np.ndarray, X: np.ndarray, d: int, D: int, m: int, trend: str) -> None:
+        self.candidates_ = [{"spec": _spec(o, d, D, m, trend), "aicc": f["aicc"], "status": f["status"]}
+                            for o, f in fits.items()]
+        rows = {o: row for o, row in zip(fits, self.candidates_)}
+        check_h = sel.check_horizon(self.frequency_)
+        last = self.series_.index[-1]
+        X_check = self._exog(pd.period_range(last + 1, periods=check_h, freq=last.freq)).to_numpy()
+        kept = self.center_ + self.scale_ * y_nan[np.isfinite(y_nan)]
+        for o in sorted((o for o in fits if fits[o]["result"] is not None), key=lambda o: fits[o]["aicc"]):
+            row = rows[o]
+            try:
+                final, beta, cov = _finalise(fits[o]["result"], y_nan, X, o, d, D, m, trend)
+                with sel.quiet():
+                    paths = self.center_ + self.scale_ * _simulate_state_space(
+                        final, X_check, check_h, sel.CHECK_PATHS, np.random.default_rng(sel.CHECK_SEED))
+                problem = sel.path_problem(paths, kept)
+            except Exception as exc:  # statsmodels raises many types on degenerate data
+                problem = f"failed: {type(exc).__name__}: {exc}"
+            if problem is None:
+                row["status"] = "selected" + row["status"][len("fitted"):]
+                self.result_, self.beta_, self.beta_cov_ = final, beta, cov
+                self.order_, self.trend_ = o, trend
+                self.specification_ = row["spec"]
+                for c in self.candidates_:  # AICc on the data's own scale (search ran in standard units)
+                    if c["aicc"] is not None:
+                        c["aicc"] = float(c["aicc"] + 2 * fits[o]["result"].nobs_effective * np.log(self.scale_))
+                self.aicc_ = rows[o]["aicc"]
+                return
+            row["status"] = f"rejected: {problem}"
+            warnings.warn(f"{row['spec']} was rejected for {describe_series(self.series_)}: {problem}. The next "
+                          f"specification by AICc is tried.", RejectedSpecificationWarning, stacklevel=4)
+        tried = "; ".join(f"{c['spec']}: {c['status']}" for c in self.candidates_)
+        raise ModelFitError(
+            f"No ARIMA specification could be fitted to {describe_series(self.series_)} ({tried}). Use ETS or a "
+            f"baseline such as 'seasonal_naive'."
+        )
+
+    # ------------------------------------------------------------------ simulate / describe
+    def _simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        X_future = self._exog(self.future_index(horizon)).to_numpy()
+        with sel.single_threaded_blas():
+            paths = _simulate_state_space(self.result_, X_future, horizon, n_paths, rng)
+        return self.center_ + self.scale_ * paths
+
+    def _original_params(self) -> dict[str, float]:
+        """ARMA parameters in the data's units (the fit ran on the standardised series)."""
+        out = {}
+        d, D, _ = self.orders_
+        params = dict(zip(self.result_.model.param_names, np.asarray(self.result_.params, dtype=float)))
+        ar1 = (1 - sum(v for k, v in params.items() if k.startswith("ar.L"))) * (
+            1 - sum(v for k, v in params.items() if k.startswith("ar.S.L")))
+        for name, value in params.items():
+            if name == "sigma2":
+                value *= self.scale_**2
+            elif name == "intercept":
+                value = value * self.scale_ + (self.center_ * ar1 if d + D == 0 else 0.0)
+            out[name] = float(value)
+        return out
+
+    def _describe(self) -> dict[str, Any]:
+        se = np.sqrt(np.clip(np.diag(self.beta_cov_), 0, None)) if len(self.beta_) else []
+        return {
+            "specification": self.specification_,
+            "aicc": self.aicc_,
+            "candidates": [dict(c) for c in self.candidates_],
+            "params": self._original_params(),
+            "regressors": {c: {"coef": float(b), "se": float(s)}
+                           for c, b, s in zip(self.exog_columns_, self.beta_, se)},
+            "tests": dict(self.tests_),
+            "notes": list(self.notes_),
+            "event_effects": [dict(e) for e in self.event_effects_],
+        }
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _spec(o: tuple, d: int, D: int, m: int, trend: str) -> str:
+    p, q, P, Q = o
+    text = f"ARIMA({p},{d},{q})" + (f"({P},{D},{Q})[{m}]" if m and (P or D or Q) else "")
+    if trend == "c":
+        text += " with drift" if d + D == 1 else " with constant"
+    return text
+
+
+def _best(fits: dict) -> tuple | None:
+    ok = [o for o, f in fits.items() if f["result"] is not None]
+    return min(ok, key=lambda o: fits[o]["aicc"]) if ok else None
+
+
+def _sarimax(endog: np.ndarray, o: tuple, d: int, D: int, m: int, trend: str, **kwargs: Any) -> Any:
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    p, q, P, Q = o
+    seasonal = (P, D, Q, m) if m and (P or D or Q) else (0, 0, 0, 0)
+    return SARIMAX(endog, order=(p, d, q), seasonal_order=seasonal, trend=trend, **kwargs)
+
+
+def _fit_arma(z: np.ndarray, o: tuple, d: int, D: int, m: int, trend: str, start: Any = None) -> dict:
+    """Fit one order on the regression-adjusted series; return {result, aicc, status}."""
+    try:
+        with sel.quiet() as caught:
+            res = _sarimax(z, o, d, D, m, trend, concentrate_scale=True).fit(
+                start_params=start, method="lbfgs", maxiter=MAX_ITER, disp=False, cov_type="none", factr=1e10)
+        aicc = float(res.aicc)
+    except Exception as exc:  # statsmodels raises many types on degenerate data
+        return {"result": None, "aicc": None, "status": f"failed: {type(exc).__name__}: {exc}"}
+    if not np.isfinite(aicc):
+        return {"result": None, "aicc": None, "status": "failed: AICc is not finite"}
+    note = sel.warning_note(caught)
+    if not res.mle_retvals.get("converged", True) and "ConvergenceWarning" not in note:
+        note += "; not converged"
+    return {"result": res, "aicc": aicc, "status": "fitted" + note}
+
+
+def _finalise(res: Any, y_nan: np.ndarray, X: np.ndarray, o: tuple, d: int, D: int, m: int,
+              trend: str) -> tuple[Any, np.ndarray, np.ndarray]:
+    """Full-sample results for simulation, with GLS regression coefficients and their covariance.
+
+    The search fits concentrate the innovation variance out of the likelihood; here it is put back as the last
+    parameter (``sigma2``) so the filtered state covariances are in the data's (standardised) units. The
+    coefficients start from statsmodels' approximate diffuse prior N(0, 10^6): on the standardised scale that is
+    uninformative (statsmodels' exact diffuse filter proved numerically unstable with a step regressor that stays
+    zero for thousands of periods).
+    """
+    with sel.quiet():
+        if not X.shape[1]:
+            final = _sarimax(y_nan, o, d, D, m, trend).filter(np.r_[res.params, res.scale])
+            return final, np.zeros(0), np.zeros((0, 0))
+        k = X.shape[1]
+        for refine in (True, False):
+            model = _sarimax(y_nan, o, d, D, m, trend, exog=X, mle_regression=False)
+            final = model.filter(np.r_[res.params, res.scale])
+            beta = np.asarray(final.filtered_state[-k:, -1], dtype=float)
+            cov = np.asarray(final.filtered_state_cov[-k:, -k:, -1], dtype=float)
+            if refine:
+                z = (y_nan - X @ beta)[-MAX_SEARCH_OBS:]
+                again = _fit_arma(z, o, d, D, m, trend, start=res.params)
+                res = again["result"] if again["result"] is not None else res
+    return final, beta, cov
+
+
+def _ols_differenced(y: np.ndarray, X: np.ndarray, d: int, D: int, m: int, const: bool) -> np.ndarray:
+    """Regression coefficients by OLS on the differenced series (start values; robust to the unit roots)."""
+    def diff(a: np.ndarray) -> np.ndarray:
+        for _ in range(D):
+            a = a[m:] - a[:-m]
+        for _ in range(d):
+            a = a[1:] - a[:-1]
+        return a
+
+    dy, dX = diff(y), diff(X)
+    if const:
+        dX = np.column_stack([np.ones(len(dy)), dX])
+    ok = np.isfinite(dy)
+    beta = np.linalg.lstsq(dX[ok], dy[ok], rcond=None)[0]
+    return beta[1:] if const else beta
+
+
+def _psd_sqrt(S: np.ndarray) -> np.ndarray:
+    w, V = np.linalg.eigh((S + S.T) / 2)
+    return V * np.sqrt(np.clip(w, 0, None))
+
+
+def _simulate_state_space(res: Any, X_future: np.ndarray, steps: int, n_paths: int,
+                          rng: np.random.Generator) -> np.ndarray:
+    """``[n_paths, steps]`` paths from the end of a filtered SARIMAX, vectorised over paths.
+
+    The state after the sample is drawn from N(predicted state, its covariance); then ``y_t = Z_t x_t + d + e_t``,
+    ``x_{t+1} = T x_t + c + R eta_t``. With regression coefficients in the state (GLS fit), ``Z_t`` carries the
+    future regressors in its last columns.
+    """
+    fr = res.filter_results
+    T, R = fr.transition[:, :, -1], fr.selection[:, :, -1]
+    c = np.asarray(fr.state_intercept)[:, -1]
+    Z = np.array(fr.design[0, :, -1], dtype=float)
+    obs_d = float(np.asarray(fr.obs_intercept)[0, -1])
+    h_sd = float(np.sqrt(max(fr.obs_cov[0, 0, -1], 0.0)))
+    k_exog = X_future.shape[1] if res.model.state_regression else 0
+    if res.model.k_exog and not k_exog:  # regression in the likelihood: future intercepts from coefficients
+        raise AssertionError("ARIMA expects regressors in the state vector")  # pragma: no cover
+    x = res.predicted_state[:, -1][:, None] + _psd_sqrt(res.predicted_state_cov[:, :, -1]) @ rng.standard_normal(
+        (T.shape[0], n_paths))
+    Lq = R @ _psd_sqrt(fr.state_cov[:, :, -1])
+    out = np.empty((steps, n_paths))
+    for t in range(steps):
+        if k_exog:
+            Z[-k_exog:] = X_future[t]
+        out[t] = Z @ x + obs_d
+        if h_sd:
+            out[t] += h_sd * rng.standard_normal(n_paths)
+        x = T @ x + c[:, None] + Lq @ rng.standard_normal((Lq.shape[1], n_paths))
+    return out.T
+
+
+__all__ = ["ARIMA"]

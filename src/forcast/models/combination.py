@@ -1,0 +1,188 @@
+"""The combination of models (by default ETS and ARIMA), itself a model: a **mixture of sample paths**.
+
+Why a mixture and not an average. The forecast must carry *both* models' uncertainty: the noise each model expects
+and the disagreement between them (model uncertainty). Two ways to combine paths:
+
+(a) **mixture** — each combined path is a whole path from member *k*, taken with probability ``w_k``. Its
+    distribution is ``sum_k w_k F_k``: its variance is the weighted mean of the members' variances **plus** the
+    weighted spread of their means, so when ETS and ARIMA disagree the intervals widen to cover both.
+(b) **averaging** — path ``i`` is ``sum_k w_k path_{k,i}`` with independent draws. The mean is the same as (a),
+    but the variance is ``sum_k w_k^2 var_k`` (for two equal members, half the average variance): the intervals
+    are *narrower* than either member's and ignore the disagreement — the opposite of what is wanted.
+
+So forcast uses (a). Equal weights by default; ``weights`` (e.g. from backtest accuracy) may be given. The paths are
+allocated to members in proportion to the weights (largest-remainder rounding of ``w_k * n_paths`` — a stratified
+draw with less Monte Carlo noise than drawing a member per path), each member simulates its share, and the rows are
+shuffled so any subset of paths is still a fair sample. Whole paths are kept, so a path's periods stay consistent
+with each other and totals over a financial year are right.
+
+Members are given as Model instances or names (``"ets"``, ``"arima"``, ``"naive"``, ``"seasonal_naive"``,
+``"drift"``; see :func:`forcast.models.registry.make_model`); instances are copied, not changed, by ``fit``. A member
+that fails to fit (any error other than a bad parameter) is left out with a
+:class:`~forcast.errors.ModelFallbackWarning` naming it and the reason, and the weights of the rest are
+renormalised; if every member fails, :class:`~forcast.errors.ModelFitError` is raised.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ModelFallbackWarning, ModelFitError, ParameterError, UnknownModelError
+from .base import Model
+
+
+class Combination(Model):
+    """Mixture of the members' sample paths (see the module docstring for why not an average).
+
+    Parameters
+    ----------
+    members : sequence of Model instances or model names, optional
+        Default: ``["ets", "arima"]``.
+    weights : sequence of non-negative numbers, optional
+        One per member (normalised to sum to 1). Default: equal weights.
+    """
+
+    name = "combination"
+
+    def __init__(self, members: Sequence[Any] | None = None, weights: Sequence[float] | None = None) -> None:
+        self.members = members
+        self.weights = weights
+
+    @classmethod
+    def from_fitted(cls, members: Sequence[Model], weights: Sequence[float] | None = None) -> "Combination":
+        """A fitted combination of members already fitted to the same series (nothing is refitted)."""
+        members = list(members)
+        if not members or not all(isinstance(m, Model) and getattr(m, "fitted_", False) for m in members):
+            raise ParameterError(
+                f"Combination.from_fitted needs one or more fitted forcast models. Got "
+                f"{[type(m).__name__ for m in members]}. Fit them first, or use Combination(...).fit(series)."
+            )
+        first = members[0].series_
+        if not all(m.series_.index.equals(first.index) for m in members):
+            raise ParameterError("Combination.from_fitted needs members fitted to the same series; they differ.")
+        combo = cls(members=members, weights=weights)
+        combo.series_, combo.frequency_ = first, members[0].frequency_
+        combo.season_length_, combo.events_ = members[0].season_length_, members[0].events_
+        combo.members_, combo.weights_ = members, _normalise(combo._weights(len(members)))
+        combo.failures_ = []
+        combo.fitted_ = True
+        return combo
+
+    # ------------------------------------------------------------------ fit
+    def _fit(self, y: pd.Series, events: tuple) -> None:
+        members = self._members()
+        weights = self._weights(len(members))
+        fitted, kept, failures = [], [], []
+        for member, weight in zip(members, weights):
+            try:
+                member.fit(y, events)
+            except ParameterError:
+                raise  # a misconfigured member is the caller's mistake, not a fitting failure
+            except Exception as exc:  # any statsmodels / numerical failure: fall back to the other members
+                reason = f"{type(exc).__name__}: {exc}"
+                failures.append({"member": member.name, "reason": reason})
+                warnings.warn(
+                    f"The {member.name} member of the combination could not be fitted ({reason}); the combination "
+                    f"continues with the other members.", ModelFallbackWarning, stacklevel=4,
+                )
+                continue
+            fitted.append(member)
+            kept.append(weight)
+        if not fitted:
+            reasons = "; ".join(f"{f['member']}: {f['reason']}" for f in failures)
+            raise ModelFitError(
+                f"No member of the combination could be fitted ({reasons}). Use a baseline such as 'drift'."
+            )
+        if sum(kept) == 0:
+            raise ModelFitError(
+                "Every member that fitted has weight 0, so the combination is empty. Give them positive weights."
+            )
+        self.members_, self.weights_, self.failures_ = fitted, _normalise(kept), failures
+
+    def _members(self) -> list[Model]:
+        given = ["ets", "arima"] if self.members is None else self.members
+        if isinstance(given, (str, Model)) or not len(given):
+            raise ParameterError(
+                f"Combination `members` must be a non-empty list of models or model names, e.g. ['ets', "
+                f"'arima']. Got {given!r}."
+            )
+        return [_fresh(m) for m in given]
+
+    def _weights(self, n: int) -> np.ndarray:
+        if self.weights is None:
+            return np.full(n, 1.0 / n)
+        try:
+            w = np.asarray(self.weights, dtype=float)
+        except (TypeError, ValueError):
+            w = np.array([np.nan])
+        if w.shape != (n,) or not np.all(np.isfinite(w)) or (w < 0).any() or w.sum() <= 0:
+            raise ParameterError(
+                f"Combination `weights` must be {n} non-negative numbers (one per member) with a positive sum. "
+                f"Got {self.weights!r}."
+            )
+        return w
+
+    # ------------------------------------------------------------------ simulate / describe
+    def _simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        counts = _allocate(self.weights_, n_paths)
+        parts = [m.simulate(horizon, int(c), rng) for m, c in zip(self.members_, counts) if c > 0]
+        paths = np.concatenate(parts, axis=0)
+        return paths[rng.permutation(n_paths)]
+
+    def _describe(self) -> dict[str, Any]:
+        descriptions = [m.describe() for m in self.members_]
+        specs = [str(d.get("specification") or d["model"]) for d in descriptions]
+        names = specs[0] if len(specs) == 1 else f"{', '.join(specs[:-1])} and {specs[-1]}"
+        weights = "/".join(f"{w:.2g}" for w in self.weights_)
+        effects = [{**e, "model": d["model"]} for d in descriptions for e in d.get("event_effects", [])]
+        return {
+            "specification": f"mixture of {names}, weights {weights}",
+            "aicc": None,
+            "members": descriptions,
+            "weights": [float(w) for w in self.weights_],
+            "failed_members": [dict(f) for f in self.failures_],
+            "event_effects": effects,
+        }
+
+
+def _fresh(member: Any) -> Model:
+    """An unfitted copy of a member given as a Model instance or a name."""
+    if isinstance(member, Model):
+        return type(member)(**member.get_params())
+    if isinstance(member, str):
+        try:
+            from .registry import make_model
+        except ImportError:  # pragma: no cover - the registry ships with forcast
+            from .arima import ARIMA
+            from .ets import ETS
+
+            builtin = {"ets": ETS, "arima": ARIMA}
+            if member.lower() not in builtin:
+                raise UnknownModelError(f"Unknown model {member!r}. Choose from: ets, arima.") from None
+            return builtin[member.lower()]()
+        return make_model(member)
+    raise ParameterError(
+        f"Combination members must be forcast Model instances or model names such as 'ets'. Got "
+        f"{type(member).__name__}: {member!r}."
+    )
+
+
+def _normalise(weights: Sequence[float]) -> np.ndarray:
+    w = np.asarray(weights, dtype=float)
+    return w / w.sum()
+
+
+def _allocate(weights: np.ndarray, n: int) -> np.ndarray:
+    """Split ``n`` paths in proportion to ``weights`` (largest remainder; ties to the earlier member)."""
+    exact = weights * n
+    counts = np.floor(exact).astype(int)
+    order = np.argsort(-(exact - counts), kind="stable")
+    counts[order[: n - counts.sum()]] += 1
+    return counts
+
+
+__all__ = ["Combination"]

@@ -1,0 +1,244 @@
+"""Exponential smoothing (ETS) with an automatic choice of specification.
+
+The model is statsmodels' :class:`~statsmodels.tsa.exponential_smoothing.ets.ETSModel` (innovations state space).
+Only **additive-error** specifications are considered: the trend is none, additive or additive damped; the season
+is none or additive. Multiplicative errors are left out on purpose: for the volumes forcast models (thousands of
+crimes or calls per period) they add little, and their simulated paths can be unstable. The specification with the
+smallest AICc is chosen; a seasonal specification is a candidate only when the cycle is 2..24 periods long and at
+least two full cycles are observed.
+
+Candidates are checked by simulation (200 paths, fixed seed, 3 years ahead) and rejected with a
+:class:`~forcast.errors.RejectedSpecificationWarning` when their paths explode (a mean path above 10 x the series
+maximum, or non-finite values) or fall far below zero (over 5% of values below -5% of the series mean); the next by
+AICc is then tried. If none remains, :class:`~forcast.errors.ModelFitError` is raised so the caller can fall back.
+
+Events (ETSModel takes no regressors and no missing values):
+
+* :class:`~forcast.events.LevelShift` — the size of the shift is estimated by a local intervention regression
+  (OLS on up to 3 years either side of the break: intercept, linear trend, seasonal dummies, step dummy; see
+  :func:`forcast.models._selection.local_shift_effects`) and reported with its 95% interval. The history before the
+  break is raised by the estimate, so the whole series is on the new recording basis, and ETS is fitted to that.
+  The uncertainty of the estimate itself is not carried into the paths (the forecast level is driven by the
+  recent, post-break data).
+* :class:`~forcast.events.ExcludedPeriod` and :class:`~forcast.events.Outlier` — inside the series the values are
+  replaced by a seasonal-aware interpolation from the kept values. Excluded periods at the *start* are dropped;
+  at the *end* they are dropped from the fit and the model simulates through them, so paths still start at the
+  period after the last observation (and carry the extra uncertainty of the unobserved stretch).
+* Regressor events (the :class:`~forcast.events.RegressorEvent` protocol) are ignored, with a note in
+  ``describe()["notes"]`` and in the log.
+
+Long cycles: daily series use a weekly season (7); weekly series get no ETS season (52 is too long to estimate
+well). For daily and weekly series with at least two years of data, yearly seasonality is removed first with
+``fourier`` yearly harmonics (default 3) fitted by OLS with a linear trend, and added back to the paths: a fixed
+yearly pattern, not an evolving one.
+
+Paths come from ``ETSResults.simulate(..., anchor="end", rng=rng)`` with Gaussian innovations (innovation
+uncertainty only, not parameter uncertainty), so a seeded Generator gives identical paths.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ModelFitError, ParameterError, RejectedSpecificationWarning
+from ..events import excluded_mask, level_shifts, regressor_events
+from ..series import PERIODS_PER_YEAR, describe_series
+from . import _selection as sel
+from .base import Model
+
+_TRENDS = {"auto": ("none", "additive"), "none": ("none",), None: ("none",), "additive": ("additive",)}
+_SEASONALS = {"auto": ("none", "additive"), "none": ("none",), None: ("none",), "additive": ("additive",)}
+_DAMPED = {"auto": (False, True), True: (True,), False: (False,)}
+
+
+class ETS(Model):
+    """Additive-error exponential smoothing with the specification chosen by AICc.
+
+    Parameters
+    ----------
+    trend : {"auto", "none", "additive"}
+        ``"auto"`` tries no trend and an additive trend.
+    seasonal : {"auto", "none", "additive"}
+        ``"auto"`` tries both when the season can be estimated (cycle 2..24, two full cycles observed).
+    damped : {"auto", True, False}
+        Whether an additive trend is damped; ``"auto"`` tries both.
+    fourier : "auto" or int
+        Yearly Fourier harmonics removed before fitting daily/weekly series (``"auto"``: 3 with two or more years
+        of data, else 0); 0 turns it off.
+    """
+
+    name = "ets"
+
+    def __init__(self, trend: Any = "auto", seasonal: Any = "auto", damped: Any = "auto",
+                 fourier: Any = "auto") -> None:
+        self.trend = trend
+        self.seasonal = seasonal
+        self.damped = damped
+        self.fourier = fourier
+
+    # ------------------------------------------------------------------ fit
+    def _fit(self, y: pd.Series, events: tuple) -> None:
+        self._check_params()
+        with sel.single_threaded_blas():
+            self._fit_inner(y, events)
+
+    def _fit_inner(self, y: pd.Series, events: tuple) -> None:
+        index, values = y.index, y.to_numpy(dtype=float)
+        freq = self.frequency_
+        mask = excluded_mask(events, index)
+        sel.check_enough_kept(self.name, int((~mask).sum()), self.min_length(freq), freq)
+        notes = []
+        for event in regressor_events(events):
+            notes.append(f"regressor event {event.label!r} ignored: ETS takes no regressors")
+            sel.logger.info("ETS ignores regressor event %r (ETS takes no regressors)", event.label)
+
+        # level shifts: estimate, then move the history onto the latest recording basis
+        m_dummy = self.season_length_
+        shifts = level_shifts(events)
+        estimates = sel.local_shift_effects(y, mask, shifts, m_dummy, freq)
+        self.event_effects_ = [sel.effect_dict(s, *e) for s, e in zip(shifts, estimates)]
+        adjusted = values + sel.shift_adjustment(index, shifts, [e[0] for e in estimates])
+
+        # exclusions: drop them at the ends, fill them inside
+        kept = np.flatnonzero(~mask)
+        lo, hi = int(kept[0]), int(kept[-1])
+        self.trailing_ = len(values) - 1 - hi
+        seg_index, seg, seg_mask = index[lo:hi + 1], adjusted[lo:hi + 1], mask[lo:hi + 1]
+        if mask.any():
+            notes.append(
+                f"{int(mask.sum())} excluded/outlier period(s): {lo} dropped at the start, {self.trailing_} "
+                f"simulated through at the end, the rest filled by seasonal interpolation"
+            )
+
+        # yearly seasonality of daily/weekly data: removed by OLS Fourier terms, added back to the paths
+        years = (~seg_mask).sum() / PERIODS_PER_YEAR[freq]
+        self.harmonics_ = sel.fourier_harmonics(self.fourier, freq, years)
+        self.fourier_coef_ = np.zeros(2 * self.harmonics_)
+        if self.harmonics_:
+            F = sel.yearly_fourier(seg_index, self.harmonics_).to_numpy()
+            t = np.arange(len(seg), dtype=float) / len(seg)
+            X = np.column_stack([np.ones(len(seg)), t, F])
+            coef = np.linalg.lstsq(X[~seg_mask], seg[~seg_mask], rcond=None)[0]
+            self.fourier_coef_ = coef[2:]
+            seg = seg - F @ self.fourier_coef_
+            notes.append(f"yearly seasonality removed with {self.harmonics_} Fourier harmonics (fixed pattern)")
+        self.ets_season_ = self.season_length_ if 1 < self.season_length_ <= sel.MAX_DUMMY_SEASON else 1
+        self.fit_values_ = sel.fill_excluded(seg, seg_mask, self.ets_season_)
+        self.notes_ = notes
+        self._select()
+
+    def _check_params(self) -> None:
+        for name, allowed in (("trend", _TRENDS), ("seasonal", _SEASONALS), ("damped", _DAMPED)):
+            value = getattr(self, name)
+            if not isinstance(value, (str, bool, type(None))) or value not in allowed:
+                raise ParameterError(
+                    f"ETS `{name}` must be one of {', '.join(repr(k) for k in allowed)}. Got {value!r}."
+                )
+        if self.damped is True and self.trend in ("none", None):
+            raise ParameterError("ETS `damped=True` needs a trend. Got trend='none'. Use trend='additive'.")
+        if not (self.fourier == "auto" or (isinstance(self.fourier, (int, np.integer))
+                                           and not isinstance(self.fourier, bool) and 0 <= self.fourier <= 10)):
+            raise ParameterError(f"ETS `fourier` must be 'auto' or an integer 0..10. Got {self.fourier!r}.")
+
+    def _candidates(self) -> list[tuple[str, bool, str]]:
+        m, n = self.ets_season_, len(self.fit_values_)
+        seasonals = _SEASONALS[self.seasonal]
+        if not (m > 1 and n >= 2 * m):
+            if self.seasonal == "additive":
+                raise ModelFitError(
+                    f"ETS seasonal='additive' needs a season of 2..{sel.MAX_DUMMY_SEASON} periods and two full "
+                    f"seasons of data. Got season {self.season_length_} and {n} periods. Use seasonal='auto'."
+                )
+            seasonals = ("none",)
+        out = []
+        for trend in _TRENDS[self.trend]:
+            for damped in (_DAMPED[self.damped] if trend == "additive" else (False,)):
+                out.extend((trend, damped, seasonal) for seasonal in seasonals)
+        return out
+
+    def _select(self) -> None:
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        fits = []
+        self.candidates_ = []
+        n = len(self.fit_values_)
+        for trend, damped, seasonal in self._candidates():
+            spec = _spec_name(trend, damped, seasonal)
+            row = {"spec": spec, "aicc": None, "status": ""}
+            self.candidates_.append(row)
+            k = 2 + (trend == "additive") * 2 + damped + (seasonal == "additive") * (1 + self.ets_season_)
+            if n <= k + 2:
+                row["status"] = f"skipped: {k} parameters need more than {n} observations"
+                continue
+            try:
+                with sel.quiet() as caught:
+                    res = ETSModel(
+                        self.fit_values_, error="add", trend="add" if trend == "additive" else None,
+                        damped_trend=damped, seasonal="add" if seasonal == "additive" else None,
+                        seasonal_periods=self.ets_season_ if seasonal == "additive" else None,
+                        initialization_method="estimated",
+                    ).fit(disp=False, maxiter=500)
+            except Exception as exc:  # statsmodels raises many types on degenerate data
+                row["status"] = f"failed: {type(exc).__name__}: {exc}"
+                continue
+            aicc = float(res.aicc)
+            if not np.isfinite(aicc):
+                row["status"] = "failed: AICc is not finite"
+                continue
+            row.update(aicc=aicc, status="fitted" + sel.warning_note(caught))
+            fits.append((aicc, spec, res, row))
+        check_h = sel.check_horizon(self.frequency_) + self.trailing_
+        for aicc, spec, res, row in sorted(fits, key=lambda f: f[0]):
+            with sel.quiet():
+                paths = _sim(res, check_h, sel.CHECK_PATHS, np.random.default_rng(sel.CHECK_SEED))
+            problem = sel.path_problem(paths, self.fit_values_)
+            if problem is None:
+                row["status"] = "selected" + row["status"][len("fitted"):]
+                self.result_, self.specification_, self.aicc_ = res, spec, aicc
+                return
+            row["status"] = f"rejected: {problem}"
+            warnings.warn(f"{spec} was rejected for {describe_series(self.series_)}: {problem}. The next "
+                          f"specification by AICc is tried.", RejectedSpecificationWarning, stacklevel=4)
+        tried = "; ".join(f"{c['spec']}: {c['status']}" for c in self.candidates_)
+        raise ModelFitError(
+            f"No ETS specification could be fitted to {describe_series(self.series_)} ({tried}). Use ARIMA or "
+            f"a baseline such as 'seasonal_naive'."
+        )
+
+    # ------------------------------------------------------------------ simulate / describe
+    def _simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        steps = self.trailing_ + horizon
+        paths = _sim(self.result_, steps, n_paths, rng)[:, self.trailing_:]
+        if self.harmonics_:
+            future = self.future_index(horizon)
+            paths = paths + (sel.yearly_fourier(future, self.harmonics_).to_numpy() @ self.fourier_coef_)
+        return paths
+
+    def _describe(self) -> dict[str, Any]:
+        params = {str(k): float(v) for k, v in zip(self.result_.param_names, self.result_.params)}
+        return {
+            "specification": self.specification_,
+            "aicc": self.aicc_,
+            "candidates": [dict(c) for c in self.candidates_],
+            "params": params,
+            "event_effects": [dict(e) for e in self.event_effects_],
+            "notes": list(self.notes_),
+        }
+
+
+def _spec_name(trend: str, damped: bool, seasonal: str) -> str:
+    t = "N" if trend == "none" else ("Ad" if damped else "A")
+    return f"ETS(A,{t},{'A' if seasonal == 'additive' else 'N'})"
+
+
+def _sim(res: Any, steps: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+    """``[n_paths, steps]`` Gaussian-innovation paths from the end of the sample."""
+    sims = res.simulate(steps, anchor="end", repetitions=n_paths, rng=rng)
+    return np.asarray(sims, dtype=float).reshape(steps, n_paths).T
+
+
+__all__ = ["ETS"]
