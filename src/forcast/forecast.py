@@ -11,7 +11,7 @@ import logging
 import warnings
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -118,7 +118,9 @@ class Forecast:
                                       (ow.to_numpy() > 0).sum(axis=0)))
         return pd.concat(frames, ignore_index=True).rename(columns={"group": "window_end"})
 
-    def _group_table(self, grouping: fiscal.Grouping) -> pd.DataFrame:
+    def _groups(self, grouping: fiscal.Grouping) -> pd.DataFrame:
+        """Weights of the forecast periods in each reported group: complete groups that hold a forecast part
+        (financial years up to ``until``)."""
         full = self.series.index.append(self.index)
         coverage = fiscal.group_coverage(full, grouping)
         weights = fiscal.group_weights(self.index, grouping)
@@ -127,14 +129,25 @@ class Forecast:
             if weights[g].sum() > 0 and coverage.get(g, 0) >= 1 - 1e-9
             and (grouping != "financial_year" or g <= self.until)
         ]
-        weights = weights[groups]
-        obs_w = fiscal.group_weights(self.series.index, grouping).reindex(columns=groups, fill_value=0.0)
+        return weights[groups]
+
+    def path_totals(self, model: str | None = None, grouping: fiscal.Grouping = "financial_year") -> pd.DataFrame:
+        """Per-path totals of ``model`` for each financial (or calendar) year: observed part + simulated rest.
+
+        One row per path, one column per year label (``"2018/19"``). Use it for anything computed from the totals
+        (e.g. workload hours); :meth:`financial_years` summarises exactly these numbers.
+        """
+        weights = self._groups(grouping)
+        _, totals = group_totals(self.simulated[self._check_model(model)], weights, self.series)
+        return pd.DataFrame(totals, columns=[fiscal.group_label(g) for g in weights.columns])
+
+    def _group_table(self, grouping: fiscal.Grouping) -> pd.DataFrame:
+        weights = self._groups(grouping)
+        obs_w = fiscal.group_weights(self.series.index, grouping).reindex(columns=weights.columns, fill_value=0.0)
         observed_part = (obs_w.to_numpy() > 0).sum(axis=0)
-        labels = pd.Index([fiscal.group_label(g) for g in groups], name="group")
-        frames = []
-        for name, p in self.simulated.items():
-            _, totals = group_totals(p, weights, self.series)
-            frames.append(self._frame(labels, name, totals, observed_part))
+        labels = pd.Index([fiscal.group_label(g) for g in weights.columns], name="group")
+        frames = [self._frame(labels, name, self.path_totals(name, grouping).to_numpy(), observed_part)
+                  for name in self.simulated]
         return pd.concat(frames, ignore_index=True)
 
     def _frame(self, labels: pd.Index, model: str, totals: np.ndarray, observed_part) -> pd.DataFrame:
@@ -291,6 +304,9 @@ def forecast(
     simulated = {name: m.simulate(horizon, int(n_paths), model_seed(seed, name)) for name, m in fitted.items()}
     result = Forecast(series=series, index=index, until=fy, levels=levels, fitted=fitted, simulated=simulated,
                       events=events, seed=seed, n_paths=int(n_paths), calibration=calibration)
+    caveat = meta(series).get("caveat") or ""
+    if caveat.startswith("Stand-in"):
+        result.notes.append(caveat)
     if calibration is not None:
         result.simulated = {name: widen(p, calibration.factors_for(name, horizon_years(index)))
                             for name, p in simulated.items()}

@@ -30,10 +30,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from . import fiscal
 from .calls import stand_in_note
 from .errors import ParameterError
-from .paths import group_totals, summarise
+from .paths import summarise
 from .series import describe_series, meta
 
 logger = logging.getLogger(__name__)
@@ -189,10 +188,10 @@ def workload(
     seed = forecast.seed if seed is None else seed
     rng = np.random.default_rng(None if seed is None else np.random.SeedSequence([int(seed), zlib.crc32(b"aht")]))
     draws = handling.draw(forecast.n_paths, rng)
-    labels, weights = _fy_weights(forecast)
     frames = []
     for name in names:
-        _, calls = group_totals(forecast.simulated[name], weights, forecast.series)
+        totals = forecast.path_totals(name, "financial_year")
+        labels, calls = list(totals.columns), totals.to_numpy()
         handling_hours = calls * draws[:, None] / 3600.0
         parts = []
         for measure, totals in zip(MEASURES, (calls, handling_hours, handling_hours / hours)):
@@ -230,16 +229,6 @@ def _productive_hours(value: Any) -> float:
             f"and at most {HOURS_PER_YEAR:,} (e.g. 1500). Got {value!r}."
         )
     return float(value)
-
-
-def _fy_weights(fc: Any) -> tuple[list[str], pd.DataFrame]:
-    """Financial years of the forecast table (complete, with a forecast part, up to ``until``) and their weights."""
-    full = fc.series.index.append(fc.index)
-    coverage = fiscal.group_coverage(full, "financial_year")
-    weights = fiscal.group_weights(fc.index, "financial_year")
-    groups = [g for g in weights.columns
-              if weights[g].sum() > 0 and coverage.get(g, 0) >= 1 - 1e-9 and g <= fc.until]
-    return [fiscal.label(g) for g in groups], weights[groups]
 
 
 def _assumptions(fc: Any, handling: HandlingTime, hours: float, names: list[str]) -> tuple[pd.DataFrame, list]:
