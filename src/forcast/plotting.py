@@ -77,8 +77,13 @@ def fan_chart(fc: "Forecast", ax=None, model: str | None = None, history: int | 
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     if m.get("caveat"):
-        fig.text(0.01, 0.005, _wrap(str(m["caveat"])), fontsize=7, color="dimgrey", ha="left", va="bottom")
+        add_footnote(fig, str(m["caveat"]))
     return fig
+
+
+def add_footnote(fig, text: str, width: int = 150) -> None:
+    """Put ``text`` (wrapped) under the axes as the figure's x-label, so constrained layout leaves room for it."""
+    fig.supxlabel(_wrap(text, width), fontsize=7, color="dimgrey", x=0.01, ha="left")
 
 
 def _thousands():
@@ -91,3 +96,77 @@ def _wrap(text: str, width: int = 150) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width))
+
+
+def backtest_chart(backtest, model: str | None = None, ax=None, title: str | None = None, legend: bool = True):
+    """Backtest of financial-year totals: actuals (black) and, for each origin, the predicted totals of ``model``
+    with their 95% intervals (one colour per origin). ``backtest`` is a :class:`~forcast.backtest.Backtest` or its
+    :meth:`~forcast.backtest.Backtest.financial_years` frame. ``model`` defaults to the combination when present.
+    Draws into ``ax`` when given, else a new figure; returns the figure."""
+    from matplotlib import colormaps
+
+    fy = backtest.financial_years() if hasattr(backtest, "financial_years") else backtest
+    fig, ax = _axes(ax)
+    if model is None:
+        models = list(dict.fromkeys(fy["model"]))
+        model = "combination" if "combination" in models else (models[0] if models else "")
+    own = fy[fy["model"] == model]
+    top = max((int(c.split("_")[1]) for c in fy.columns if c.startswith("upper_")), default=95)
+    years = sorted(set(fy["financial_year"]))
+    pos = {label: i for i, label in enumerate(years)}
+    actual = fy.drop_duplicates("financial_year").set_index("financial_year")["actual"].reindex(years)
+    ax.plot(range(len(years)), actual.to_numpy(), color="black", lw=2, marker="o", label="Actual", zorder=5)
+    origins = sorted(set(own["origin"]))
+    colours = colormaps["viridis"](np.linspace(0, 0.9, max(len(origins), 1)))
+    for k, (origin, colour) in enumerate(zip(origins, colours)):
+        rows = own[own["origin"] == origin]
+        x = np.array([pos[y] for y in rows["financial_year"]]) + (k - (len(origins) - 1) / 2) * 0.07
+        mid = rows["predicted"].to_numpy()
+        err = [mid - rows[f"lower_{top}"].to_numpy(), rows[f"upper_{top}"].to_numpy() - mid]
+        ax.errorbar(x, mid, yerr=err, color=colour, lw=1.2, capsize=2, marker=".",
+                    label=f"From {pd.Timestamp(origin):%b %Y}")
+    ax.set_xticks(range(len(years)), years, rotation=45 if len(years) > 6 else 0, fontsize=8)
+    ax.set_ylabel(f"financial-year total (mean and {top}% interval)")
+    ax.yaxis.set_major_formatter(_thousands())
+    if title is None:
+        names = sorted(set(fy["series"])) if "series" in fy.columns else []
+        title = f"{names[0] + ': ' if len(names) == 1 else ''}backtest of financial-year totals ({model})"
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    if legend:
+        ax.legend(fontsize=7, loc="best", frameon=False, ncol=2)
+    return fig
+
+
+def comparison_chart(comparison, ax=None):
+    """Horizontal bars of crimes per 1,000 people: the force (highlighted), each member of its most similar group,
+    the group's rate and England and Wales, with the all-forces mean (solid line) and +/-1 standard deviation
+    (dashed lines, shaded) -- the inspectorate's "significantly different" band. Reads only ``comparison.table()``.
+    """
+    fig, ax = _axes(ax)
+    table = comparison.table()
+    info = table.attrs
+    mean, sd = info["mean"], info["sd"]
+    bars = table[table["kind"] != "all_forces_mean"].iloc[::-1]
+    colours = {"force": BAND_COLOUR, "msg_member": "#9aa5b1", "msg": "#d9730d", "england_and_wales": "#2e8540"}
+    y = np.arange(len(bars))
+    ax.barh(y, bars["rate_per_1000"].to_numpy(dtype=float), color=[colours[k] for k in bars["kind"]],
+            edgecolor="none")
+    for yi, rate in zip(y, bars["rate_per_1000"].to_numpy(dtype=float)):
+        ax.annotate(f"{rate:.1f}", (rate, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(y, bars["area"].to_list(), fontsize=8)
+    for label in ax.get_yticklabels():
+        if label.get_text() == info["force"]:
+            label.set_fontweight("bold")
+    ax.axvspan(mean - sd, mean + sd, color="grey", alpha=0.12, lw=0)
+    ax.axvline(mean, color="black", lw=1.2, label=f"Mean of {info['n_forces']} forces ({mean:.1f})")
+    for edge in (mean - sd, mean + sd):
+        ax.axvline(edge, color="black", lw=0.9, ls="--")
+    ax.plot([], [], color="black", lw=0.9, ls="--", label=f"Mean \u00b1 1 standard deviation ({sd:.1f})")
+    ax.set_xlim(0, max(float(bars["rate_per_1000"].max()), mean + sd) * 1.12)
+    ax.set_xlabel(f"Recorded crimes (excluding fraud) per 1,000 people, mid-{info['population_year']} population")
+    ax.set_title(f"{info['force']}: recorded crime rate, {info['window']}")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncol=2, frameon=False)
+    add_footnote(fig, str(info["source"]))
+    return fig

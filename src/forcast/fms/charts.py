@@ -6,12 +6,12 @@ and no global figure state behind.
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+
+from ..plotting import add_footnote
 
 BAR_COLOUR = "#1f5fa8"
 
@@ -38,21 +38,5 @@ def trend_chart(shown: pd.DataFrame, values: pd.Series, title: str, ylabel: str,
     ax.set_title(title)
     ax.grid(axis="y", alpha=0.3)
     if footnote:
-        fig.text(0.01, 0.005, "\n".join(textwrap.wrap(footnote, 140)), fontsize=7, color="dimgrey",
-                 ha="left", va="bottom")
-    return make_room_for_footnotes(fig)
-
-
-def make_room_for_footnotes(fig):
-    """Keep the axes clear of footnotes drawn with ``fig.text`` at the bottom edge (source and caveat lines).
-
-    The charts of :mod:`forcast.plotting` put the series' caveat there; under constrained layout the axes would
-    otherwise run into it. Returns the figure.
-    """
-    lines = sum(t.get_text().count("\n") + 1 for t in fig.texts if t.get_position()[1] < 0.05 and t.get_text())
-    engine = fig.get_layout_engine()
-    if lines and engine is not None and hasattr(engine, "set"):
-        height = fig.get_size_inches()[1]
-        bottom = min(0.4, (lines * 7 * 1.3 / 72 + 0.05) / height)  # 7-point text, 1.3 line spacing
-        engine.set(rect=(0, bottom, 1, 1 - bottom))
+        add_footnote(fig, footnote, width=140)
     return fig

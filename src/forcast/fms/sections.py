@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import fiscal
 from ..series import meta
-from .charts import make_room_for_footnotes, trend_chart
+from .charts import trend_chart
 from .document import Chapter, Figure, Paragraph, Section, Table
 from .method import method_section
 from .phrasing import (cell, in_text, join_words, magnitude, model_label, model_words, number_word, per_period,
@@ -158,7 +158,7 @@ def projection_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) 
         if r.stand_in:
             parts.append(STAND_IN)
         blocks += [Paragraph(" ".join(parts)), t.projection]
-        fan = make_room_for_footnotes(r.forecast.plot())
+        fan = r.forecast.plot()
         blocks.append(Figure(fan, f"{r.name}: history and projection to {inputs.until}; mean of {main} with its "
                              f"80% and 95% intervals, other models' means as lines",
                              f"{r.key}_fan_chart.png"))
@@ -211,7 +211,7 @@ def comparison_section(inputs: ChapterInputs) -> Section:
         plural = len(others) > 1 or subject(others[0].series)[1]
         blocks.append(Paragraph(f"The comparison covers recorded crime only; {join_words([r.name for r in others])} "
                                 f"{'have' if plural else 'has'} no published figures for other forces here."))
-    chart = make_room_for_footnotes(comparison_chart(c))
+    chart = comparison_chart(c)
     blocks += [table, Figure(chart, f"Recorded crime per 1,000 people: {c.force}, its most similar group and England "
                              f"and Wales, with the mean of all forces and one standard deviation either side",
                              "comparison.png")]
