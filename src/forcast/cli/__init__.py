@@ -15,7 +15,7 @@ from .. import __version__
 from ..errors import ForcastError
 
 #: Subcommand modules, in the order ``forcast --help`` lists them.
-COMMANDS: tuple[str, ...] = ("datasets", "forecast")
+COMMANDS: tuple[str, ...] = ("datasets", "forecast", "backtest", "check", "fms")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,266 @@
+"""Interval calibration: widen intervals so that past actuals would have fallen inside them at the stated rates.
+
+Model intervals come from the model's own assumptions and are often too narrow for financial-year totals four
+years ahead (recording-practice changes are not in any model). A :class:`Calibration` is learned from backtests:
+
+1. For each past financial-year forecast (:meth:`forcast.backtest.Backtest.financial_years`), the **ratio**
+   ``r = |actual - predicted| / half-width`` on the side the actual fell (``upper - predicted`` above,
+   ``predicted - lower`` below), at each level. The interval would have held the actual iff ``r <= 1``, and
+   would have held it after widening by ``f`` iff ``r <= f``.
+2. Per model and horizon year, ``f_L`` is the smallest ratio such that at least ``L``% of the ratios are
+   ``<= f_L`` (the ``ceil(L/100 * n)``-th smallest), floored at 1: calibration only ever widens.
+   The factor used is ``max(f_80, f_95)``, so both levels reach their rate on the learning data.
+3. **Small samples.** A model and horizon year with fewer than ``min_points`` (default 20) ratios take the
+   factor learned from all that model's horizon years together; the factors then never fall as the horizon grows
+   (a running maximum). One force's 15-year history gives only a handful of financial years per horizon, so
+   pooling many series (:meth:`Calibration.from_backtests`, e.g. all 44 forces) is what makes the per-horizon
+   factors meaningful.
+
+:func:`forcast.forecast` applies a calibration with :func:`forcast.paths.widen`: each path's per-period
+deviation from the mean is multiplied by the factor of its horizon year, which multiplies the deviation of every
+financial-year total (observed part + simulated rest) by the same factor; the mean is unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import CalibrationWarning, ParameterError
+from .series import meta
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .backtest import Backtest
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "forcast-calibration"
+VERSION = 1
+DEFAULT_MIN_POINTS = 20
+_DEFAULT_FILE = "calibration.json"
+FACTOR_COLUMNS = ["model", "horizon_year", "n", "basis"]
+
+
+def coverage_by_horizon(fy: pd.DataFrame, levels: Sequence = (80, 95)) -> pd.DataFrame:
+    """Empirical coverage of a financial-year backtest frame by model and horizon year: ``n, coverage_80, ...``."""
+    out = fy.groupby(["model", "horizon_year"], sort=False).size().rename("n").reset_index()
+    for level in levels:
+        col = f"inside_{level:g}"
+        cov = fy.assign(**{col: fy[col].astype(float)}).groupby(["model", "horizon_year"], sort=False)[col].mean()
+        out[f"coverage_{level:g}"] = cov.to_numpy()
+    return out
+
+
+def ratios(fy: pd.DataFrame, level: float) -> pd.Series:
+    """``|actual - predicted| / half-width`` at ``level`` on the side the actual fell (NaN where width is 0)."""
+    above = fy["actual"] >= fy["predicted"]
+    half = np.where(above, fy[f"upper_{level:g}"] - fy["predicted"], fy["predicted"] - fy[f"lower_{level:g}"])
+    dev = (fy["actual"] - fy["predicted"]).abs().to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(half > 0, dev / half, np.nan)
+    return pd.Series(r, index=fy.index)
+
+
+def _factor(r: np.ndarray, level: float) -> float:
+    r = np.sort(r[np.isfinite(r)])
+    if r.size == 0:
+        return 1.0
+    k = math.ceil(level / 100 * r.size - 1e-9)
+    # the actual that sets the factor lies exactly on the widened bound; 1e-9 keeps it inside despite rounding
+    return max(1.0, float(r[max(k, 1) - 1]) * (1 + 1e-9))
+
+
+@dataclass
+class Calibration:
+    """Widening factors per model and horizon year, learned from backtests. Pass to ``forecast(calibration=)``.
+
+    ``factors`` columns: ``model, horizon_year, n, basis`` (``"horizon year"`` or ``"all horizons"``),
+    ``factor_80``, ``factor_95`` and ``factor`` (the one applied). ``series`` names the series learned from and
+    ``origins`` the backtest origins (ISO dates).
+    """
+
+    factors: pd.DataFrame
+    levels: tuple = (80, 95)
+    series: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()
+    frequency: str | None = None
+    measure: str | None = None
+    min_points: int = DEFAULT_MIN_POINTS
+    notes: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ learning
+    @classmethod
+    def from_frame(cls, fy: pd.DataFrame, levels: Sequence = (80, 95), min_points: int = DEFAULT_MIN_POINTS,
+                   **info: Any) -> "Calibration":
+        """Learn from a financial-year backtest frame (rows of one or many series)."""
+        if isinstance(min_points, bool) or not isinstance(min_points, (int, np.integer)) or min_points < 1:
+            raise ParameterError(f"`min_points` must be an integer greater than 0. Got {min_points!r}.")
+        if len(fy) == 0:
+            raise ParameterError("Cannot learn a calibration from an empty backtest: no financial year was "
+                                 "complete after any origin. Use a longer series or earlier origins.")
+        levels = tuple(levels)
+        r = {lv: ratios(fy, lv) for lv in levels}
+        rows = []
+        for model, frame in fy.groupby("model", sort=False):
+            pooled = {lv: _factor(r[lv][frame.index].to_numpy(), lv) for lv in levels}
+            running = 1.0
+            for h, cell in frame.groupby("horizon_year"):
+                n = int(np.isfinite(r[levels[-1]][cell.index]).sum())
+                enough = n >= min_points
+                fac = {lv: _factor(r[lv][cell.index].to_numpy(), lv) if enough else pooled[lv] for lv in levels}
+                running = max(running, *fac.values())
+                rows.append({"model": model, "horizon_year": int(h), "n": n,
+                             "basis": "horizon year" if enough else "all horizons",
+                             **{f"factor_{lv:g}": fac[lv] for lv in levels}, "factor": running})
+        factors = pd.DataFrame(rows)
+        skipped = int(sum((~np.isfinite(r[lv])).sum() for lv in levels))
+        if skipped:
+            logger.info("calibration: %d ratios left out (zero-width intervals cannot be widened)", skipped)
+        return cls(factors, levels, min_points=int(min_points), **info)
+
+    @classmethod
+    def from_backtest(cls, bt: "Backtest", min_points: int = DEFAULT_MIN_POINTS,
+                      known_by: Any = None) -> "Calibration":
+        """Learn from one backtest (see :meth:`from_backtests`)."""
+        return cls.from_backtests([bt], min_points=min_points, known_by=known_by)
+
+    @classmethod
+    def from_backtests(cls, backtests: Iterable["Backtest"], min_points: int = DEFAULT_MIN_POINTS,
+                       known_by: Any = None) -> "Calibration":
+        """Learn from several backtests pooled (e.g. every force), one ratio per forecast financial year.
+
+        ``known_by`` (a date) keeps only financial years that had ended by then, so a calibration can be learned
+        "in real time" and tested on later origins without learning from the data it is judged on.
+        """
+        backtests = list(backtests)
+        if not backtests:
+            raise ParameterError("`backtests` must hold at least one Backtest. Got none.")
+        frames, names, origins = [], [], set()
+        for bt in backtests:
+            fy = bt.financial_years()
+            m = meta(bt.series)
+            names.append(str(m["force"] or bt.series.name or f"series {len(names) + 1}"))
+            if known_by is not None:
+                cutoff = pd.Timestamp(known_by)
+                ends = fy["financial_year"].map(lambda lab: pd.Timestamp(year=int(lab[:4]) + 1, month=3, day=31))
+                fy = fy[ends <= cutoff]
+            origins.update(fy["origin"].unique())
+            frames.append(fy)
+        levels = backtests[0].levels
+        first = meta(backtests[0].series)
+        dates = tuple(f"{pd.Timestamp(o):%Y-%m-%d}" for o in sorted(origins))
+        return cls.from_frame(pd.concat(frames, ignore_index=True), levels, min_points, series=tuple(names),
+                              origins=dates, frequency=first["frequency"], measure=first["measure"])
+
+    # ------------------------------------------------------------------ using
+    def factors_for(self, model: str, horizon_years: Iterable[int]) -> np.ndarray:
+        """One factor per forecast period, from each period's horizon year (1 = the first financial year).
+
+        Horizon years beyond those learned take the last learned factor; a model that was not in the backtests
+        takes the largest factor any model needed at that horizon.
+        """
+        h = np.asarray(horizon_years, dtype=int)
+        table = self.factors[self.factors["model"] == model]
+        if table.empty:
+            table = self.factors.groupby("horizon_year", as_index=False)["factor"].max()
+        table = table.sort_values("horizon_year")
+        known = table["horizon_year"].to_numpy()
+        values = table["factor"].to_numpy(dtype=float)
+        pos = np.clip(np.searchsorted(known, h, side="right") - 1, 0, len(known) - 1)
+        return values[pos]
+
+    def applies_to(self, series: pd.Series) -> bool:
+        """True when ``series`` has the frequency and measure this calibration was learned on."""
+        m = meta(series)
+        return (self.frequency in (None, m["frequency"])) and (self.measure in (None, m["measure"]))
+
+    @property
+    def note(self) -> str:
+        """One sentence for readers saying how the intervals were calibrated (factors of the combination, when
+        it was calibrated, else of all models)."""
+        own = self.factors[self.factors["model"] == "combination"]
+        factors = (own if len(own) else self.factors)["factor"]  # the headline model's, when there is one
+        lo, hi = float(factors.min()), float(factors.max())
+        who = (f"{len(self.series)} forces" if len(self.series) > 3 else " and ".join(self.series)) or "past series"
+        when = _origin_span(self.origins)
+        if hi <= 1.0:
+            return (f"Intervals were checked against backtests of {who}{when}: past actuals fell inside them at "
+                    f"the stated rates, so they are not widened.")
+        span = f"{lo:.1f}–{hi:.1f}" if round(lo, 1) != round(hi, 1) else f"{hi:.1f}"
+        return (f"Intervals are calibrated: widened by factors {span} learned from backtests of {who}{when} so "
+                f"that past actuals would have fallen inside them at the stated rates.")
+
+    def table(self) -> pd.DataFrame:
+        return self.factors.copy()
+
+    # ------------------------------------------------------------------ storage
+    def to_json(self, path: str | Path | None = None) -> str:
+        """The calibration as JSON text; also written (atomically) to ``path`` when given."""
+        data = {"format": FORMAT, "version": VERSION, "levels": list(self.levels), "min_points": self.min_points,
+                "frequency": self.frequency, "measure": self.measure, "series": list(self.series),
+                "origins": list(self.origins), "factors": self.factors.to_dict(orient="records")}
+        text = json.dumps(data, indent=1, default=_plain) + "\n"
+        if path is not None:
+            from .outputs import write_text_atomic
+
+            write_text_atomic(path, text)
+        return text
+
+    @classmethod
+    def from_json(cls, source: str | Path) -> "Calibration":
+        """Read a calibration from JSON text or a file path."""
+        text = str(source)
+        if not text.lstrip().startswith("{"):
+            text = Path(source).read_text(encoding="utf-8")
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            raise ParameterError(f"Not a forcast calibration (format {data.get('format')!r}; expected {FORMAT!r}).")
+        return cls(pd.DataFrame(data["factors"]), tuple(data["levels"]), tuple(data["series"]),
+                   tuple(data["origins"]), data.get("frequency"), data.get("measure"), int(data["min_points"]))
+
+    def __repr__(self) -> str:
+        return f"<Calibration from {len(self.series)} series; factors {self.factors['factor'].min():.2f}–" \
+               f"{self.factors['factor'].max():.2f}>"
+
+
+def default() -> Calibration | None:
+    """The pooled calibration shipped with forcast (all 44 forces, quarterly recorded crime), or None if absent."""
+    from importlib import resources
+
+    try:
+        text = resources.files("forcast").joinpath("_data", _DEFAULT_FILE).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        warnings.warn("No default calibration is installed (forcast/_data/calibration.json); intervals are left "
+                      "as the models give them. Build one with benchmarks/accuracy.py --write-calibration.",
+                      CalibrationWarning, stacklevel=2)
+        return None
+    return Calibration.from_json(text)
+
+
+def _origin_span(origins: Sequence[str]) -> str:
+    if not origins:
+        return ""
+    first, last = pd.Timestamp(origins[0]), pd.Timestamp(origins[-1])
+    if first == last:
+        return f" (origin {first:%B %Y})"
+    if first.month == last.month:
+        return f" (origins {first:%B} {first.year}–{last.year})"
+    return f" (origins {first:%B %Y}–{last:%B %Y})"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    return str(value)

@@ -1,0 +1,137 @@
+"""``forcast backtest``: forecast from past origins, compare with the actuals, write tables, metrics and a chart."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from pathlib import Path
+
+from ..errors import ParameterError
+from .forecast_cmd import add_model_arguments, add_series_arguments, events_from_args, load_from_args
+
+FILES = ("backtest_periods.csv", "backtest_financial_years.csv", "backtest_metrics.csv", "backtest_chart.png")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "backtest", help="backtest the forecasts from past origins (accuracy and interval coverage)",
+        description="Refit the models at past origins (by default every 31 March with 3 years of history) on the "
+        "data up to each origin, forecast up to 4 financial years ahead, and compare with what happened. Writes "
+        + ", ".join(FILES) + " into --out.")
+    add_series_arguments(p)
+    p.add_argument("--all-forces", action="store_true", help="backtest every embedded force (instead of --force)")
+    add_model_arguments(p)
+    p.set_defaults(n_paths=2000)
+    b = p.add_argument_group("backtest")
+    b.add_argument("--origins", help="comma-separated origin dates, e.g. 2011-03-31,2012-03-31 (default: every "
+                   "31 March with at least 3 years of history before it)")
+    b.add_argument("--horizon", default="4y", help="how far ahead: '4y' (financial years) or a number of periods")
+    b.add_argument("--no-baselines", action="store_true", help="leave out the seasonal naive and drift baselines")
+    b.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                   help="processes for --all-forces (default: 2 or the number of cores, if fewer)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the output files")
+    p.set_defaults(run=run)
+
+
+def _options(args: argparse.Namespace) -> dict:
+    horizon = args.horizon
+    if isinstance(horizon, str) and horizon.strip().isdigit():
+        horizon = int(horizon)
+    origins = [o.strip() for o in args.origins.split(",") if o.strip()] if args.origins else None
+    return dict(origins=origins, horizon=horizon, models=[m.strip() for m in args.models.split(",") if m.strip()],
+                events=events_from_args(args), n_paths=args.n_paths, seed=args.seed,
+                baselines=not args.no_baselines)
+
+
+def _frames(series, options: dict, progress: bool = False) -> dict:
+    """Everything the command writes for one series (the sample paths are not kept)."""
+    from .. import metrics
+    from ..backtest import backtest
+
+    bt = backtest(series, progress=progress, **options)
+    name = metrics.series_id(bt)
+    return {"periods": bt.table().assign(series=name), "financial_years": bt.financial_years().assign(series=name),
+            "fy_scores": metrics.score_financial_years(bt), "period_scores": metrics.score_periods(bt),
+            "name": name}
+
+
+def _one_force(force: str, options: dict) -> dict:
+    from .. import datasets
+
+    return _frames(datasets.recorded_crime(force), options)
+
+
+def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .. import metrics
+    from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic
+
+    options = _options(args)
+    if args.all_forces:
+        if args.force or args.csv:
+            raise ParameterError("Give --all-forces on its own, without --force or --csv.")
+        results = _all_forces(options, args.workers)
+    else:
+        results = [_frames(load_from_args(args), options, progress=True)]
+    out = prepare_out_dir(Path(args.out))
+    periods = pd.concat([r["periods"] for r in results], ignore_index=True)
+    fy = pd.concat([r["financial_years"] for r in results], ignore_index=True)
+    fy_scores = pd.concat([r["fy_scores"] for r in results], ignore_index=True)
+    table = pd.concat([
+        metrics.summarise_scores(fy_scores).assign(basis="financial_year"),
+        metrics.summarise_scores(pd.concat([r["period_scores"] for r in results], ignore_index=True))
+        .assign(basis="period"),
+    ], ignore_index=True)
+    table = table[["basis", *[c for c in table.columns if c != "basis"]]]
+    write_csv_atomic(_first(periods, "series"), out / FILES[0], index=False)
+    write_csv_atomic(_first(fy, "series"), out / FILES[1], index=False)
+    write_csv_atomic(table, out / FILES[2], index=False)
+    save_figure_atomic(_chart(results), out / FILES[3])
+    shown = table[table["basis"] == "financial_year"][
+        ["model", "horizon_year", "n", "mape", "mase", "coverage_80", "coverage_95", "crps"]]
+    who = f"{len(results)} forces" if args.all_forces else results[0]["name"]
+    print(f"Backtest of {who}: financial-year totals, by model and years ahead "
+          f"(MAPE in %, coverage as shares of actuals inside the intervals)")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    print(f"\nWrote {', '.join(FILES)} to {out}")
+    return 0
+
+
+def _all_forces(options: dict, workers: int) -> list[dict]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tqdm.auto import tqdm
+
+    from .. import datasets
+
+    names = datasets.forces()
+    if workers <= 1:
+        return [_one_force(n, options) for n in tqdm(names, desc="backtest", unit="force")]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(tqdm(pool.map(_one_force, names, [options] * len(names)), total=len(names),
+                         desc="backtest", unit="force"))
+
+
+def _chart(results: list[dict]):
+    from matplotlib.figure import Figure
+
+    from ..plotting import backtest_chart
+
+    if len(results) == 1:
+        return backtest_chart(results[0]["financial_years"])
+    cols = 6
+    rows = math.ceil(len(results) / cols)
+    fig = Figure(figsize=(3.2 * cols, 2.6 * rows), layout="constrained")
+    for k, result in enumerate(results):
+        ax = fig.add_subplot(rows, cols, k + 1)
+        backtest_chart(result["financial_years"], ax=ax, title=result["name"], legend=False)
+        ax.set_ylabel("")
+        ax.tick_params(labelsize=6)
+        ax.title.set_fontsize(8)
+    return fig
+
+
+def _first(frame, column: str):
+    return frame[[column, *[c for c in frame.columns if c != column]]]

@@ -1,0 +1,56 @@
+"""``forcast check``: what forcast would have forecast for one financial year from one origin, beside the actual."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .forecast_cmd import add_model_arguments, add_series_arguments, events_from_args, load_from_args
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "check", help="check a financial-year forecast against its actual (and a reported forecast)",
+        description="Forecast one financial year with only the data up to --origin (and only the declared events "
+        "observable by then), and compare it with the actual and, if given, a reported forecast. Prints a "
+        "statement and a table; with --out also writes check.csv and check.txt.",
+        epilog="Example: forcast check --force Lancashire --financial-year 2018/19 --origin 2018-09-30 "
+        "--actual 167436 --reported-forecast 168705 --level-shift 2018-04:recording-change")
+    add_series_arguments(p)
+    add_model_arguments(p)
+    c = p.add_argument_group("the check")
+    c.add_argument("--financial-year", default="2018/19", help="the financial year checked (default 2018/19)")
+    c.add_argument("--origin", default="2018-09-30",
+                   help="forecast with the data up to this date (default 2018-09-30)")
+    c.add_argument("--actual", type=float, help="the actual total to judge by (default: the series' own total, "
+                   "if the series holds the whole year)")
+    c.add_argument("--reported-forecast", type=float, help="a forecast someone reported, shown beside ours")
+    c.add_argument("--min-after-shift", type=int, default=1,
+                   help="periods on the new basis needed before a level shift is applied (default 1)")
+    p.add_argument("--out", metavar="DIR", help="also write check.csv and check.txt into this folder")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..check import check
+
+    result = check(load_from_args(args), financial_year=args.financial_year, origin=args.origin,
+                   actual=args.actual, reported_forecast=args.reported_forecast,
+                   models=[m.strip() for m in args.models.split(",") if m.strip()],
+                   events=events_from_args(args), seed=args.seed, n_paths=args.n_paths,
+                   min_after_shift=args.min_after_shift)
+    statement = result.statement()
+    table = result.table()
+    print(statement)
+    print()
+    shown = table.drop(columns=["origin", "financial_year", "actual_source"])
+    shown["pct_error"] = shown["pct_error"].map(lambda v: f"{v:+.1f}%")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+    if args.out:
+        from ..outputs import prepare_out_dir, write_csv_atomic, write_text_atomic
+
+        out = prepare_out_dir(Path(args.out))
+        write_csv_atomic(table, out / "check.csv", index=False)
+        write_text_atomic(out / "check.txt", statement + "\n")
+        print(f"\nWrote check.csv and check.txt to {out}")
+    return 0

@@ -1,0 +1,141 @@
+"""forcast.calibration: the factor rule by hand, restored coverage on deliberately narrow intervals, storage."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forcast import calibration as calib
+from forcast import metrics
+from forcast.backtest import backtest
+from forcast.calibration import Calibration, coverage_by_horizon, ratios
+from forcast.errors import CalibrationWarning
+from forcast.models.base import Model
+from forcast.series import make_series
+
+
+class Narrow(Model):
+    """Predicts the training mean with intervals about 3x too narrow for the iid noise it is shown."""
+
+    name = "narrow"
+
+    def _fit(self, y, events):
+        self.mean_ = float(y.mean())
+
+    def _simulate(self, horizon, n_paths, rng):
+        return self.mean_ + rng.normal(0.0, 30.0, size=(n_paths, horizon))
+
+
+def noise_series(seed: int) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    index = pd.period_range("2008Q2", periods=40, freq="Q-DEC")
+    return make_series(np.round(rng.normal(1000, 100, 40)), index, name=f"noise {seed}", measure="demand",
+                       force=f"Force {seed}")
+
+
+def run(seeds, **kwargs):
+    return [backtest(noise_series(s), models=[Narrow()], baselines=False, n_paths=200, seed=s, **kwargs)
+            for s in seeds]
+
+
+@pytest.fixture(scope="module")
+def learned():
+    bts = run(range(10))
+    return bts, Calibration.from_backtests(bts)
+
+
+def _coverage(bts):
+    scores = pd.concat([metrics.score_financial_years(bt) for bt in bts])
+    return metrics.summarise_scores(scores, by=("model",)).iloc[0]
+
+
+def frame(actual, predicted=100.0, half=10.0, model="m", horizon=1):
+    n = len(actual)
+    return pd.DataFrame({"model": model, "horizon_year": horizon, "predicted": predicted,
+                         "lower_80": predicted - half / 2, "upper_80": predicted + half / 2,
+                         "lower_95": predicted - half, "upper_95": predicted + half,
+                         "actual": np.asarray(actual, dtype=float)}, index=range(n))
+
+
+def test_ratio_is_the_distance_over_the_half_width_on_the_actual_side():
+    fy = frame([105.0, 80.0, 100.0])
+    fy.loc[1, "lower_95"] = 60.0  # an asymmetric interval: 40 below
+    np.testing.assert_allclose(ratios(fy, 95), [0.5, 0.5, 0.0])
+
+
+def test_factor_is_the_conservative_order_statistic_floored_at_one():
+    # ratios at 95 for the 20 actuals: 0.1, 0.2, ..., 2.0; ceil(0.95 * 20) = 19th smallest = 1.9
+    fy = frame(100 + 10 * np.arange(1, 21) / 10)
+    cal = Calibration.from_frame(fy, min_points=20)
+    row = cal.factors.iloc[0]
+    assert row["factor_95"] == pytest.approx(1.9)
+    assert row["factor_80"] == pytest.approx(3.2)  # at 80 the half-width is 5: 16th smallest of 0.2..4.0
+    assert row["factor"] == pytest.approx(3.2) and row["basis"] == "horizon year"
+    wide = Calibration.from_frame(frame([100.5, 101.0]), min_points=1)
+    assert wide.factors.iloc[0]["factor"] == 1.0  # never narrows
+
+
+def test_small_cells_take_the_models_factor_over_all_horizons_and_never_fall_with_the_horizon():
+    fy = pd.concat([frame([101.0] * 25, horizon=1), frame([130.0] * 3, horizon=2), frame([102.0] * 25, horizon=3)],
+                   ignore_index=True)
+    f = Calibration.from_frame(fy, min_points=20).factors.set_index("horizon_year")
+    assert list(f["basis"]) == ["horizon year", "all horizons", "horizon year"]
+    assert f.loc[1, "factor"] == 1.0  # ratios 0.1 (95%) and 0.2 (80%): no widening needed
+    # horizon 2 has 3 points: pooled 95% ratios are 25 x 0.1, 25 x 0.2, 3 x 3.0; ceil(0.95 * 53) = 51st -> 3.0
+    assert f.loc[2, "factor_95"] == pytest.approx(3.0) and f.loc[2, "factor"] == pytest.approx(3.0)
+    assert f.loc[3, "factor_95"] == 1.0 and f.loc[3, "factor"] == pytest.approx(3.0)  # running maximum
+
+
+def test_calibration_restores_coverage_in_sample_and_out_of_sample(learned):
+    bts, cal = learned
+    before = _coverage(bts)
+    assert before["coverage_95"] < 0.6  # the intervals really are too narrow
+    assert (cal.factors["factor"] > 2).all() and (cal.factors["basis"] == "horizon year").all()
+    widened = pd.concat([bt.widened(cal).financial_years() for bt in bts])
+    cov = coverage_by_horizon(widened)
+    assert (cov["coverage_95"] >= 0.95).all() and (cov["coverage_80"] >= 0.80).all()  # guaranteed on its data
+    fresh = _coverage(run(range(10, 20), calibration=cal))  # new series, calibrated as forecast() does it
+    assert fresh["coverage_95"] >= 0.85 and fresh["coverage_80"] >= 0.65
+
+
+def test_factors_for_each_forecast_period(learned):
+    _, cal = learned
+    f = cal.factors.set_index("horizon_year")["factor"]
+    np.testing.assert_allclose(cal.factors_for("narrow", [1, 1, 2, 4, 7]), [f[1], f[1], f[2], f[4], f[4]])
+    np.testing.assert_allclose(cal.factors_for("unknown", [1, 2]), [f[1], f[2]])  # the largest any model needed
+
+
+def test_note_discloses_the_factors_the_series_and_the_origins():
+    factors = pd.DataFrame({"model": "combination", "horizon_year": [1, 2, 3, 4], "n": 300,
+                            "basis": "horizon year", "factor_80": 1.0, "factor_95": 1.0,
+                            "factor": [1.3, 1.6, 1.9, 2.1]})
+    origins = tuple(f"{y}-03-31" for y in range(2011, 2018))
+    cal = Calibration(factors, series=tuple(f"F{i}" for i in range(44)), origins=origins)
+    assert cal.note == ("Intervals are calibrated: widened by factors 1.3–2.1 learned from backtests of 44 forces "
+                        "(origins March 2011–2017) so that past actuals would have fallen inside them at the stated "
+                        "rates.")
+
+
+def test_json_round_trip(tmp_path, learned):
+    _, cal = learned
+    path = tmp_path / "cal.json"
+    text = cal.to_json(path)
+    back = Calibration.from_json(path)
+    pd.testing.assert_frame_equal(back.factors, cal.factors, check_dtype=False)
+    assert back.note == cal.note and back.series == cal.series and Calibration.from_json(text).origins == cal.origins
+    assert back.applies_to(noise_series(0)) and not back.applies_to(
+        make_series([1, 2], pd.period_range("2020-01", periods=2, freq="M"), name="m", measure="demand"))
+
+
+def test_known_by_learns_only_from_years_that_had_ended(learned):
+    bts, _ = learned
+    early = Calibration.from_backtests(bts, known_by="2014-03-31")
+    assert early.factors["n"].sum() == 10 * (3 + 2 + 1)  # origins 2011-13; years up to 2013/14
+    assert early.origins == ("2011-03-31", "2012-03-31", "2013-03-31")
+
+
+def test_default_is_none_with_a_warning_when_not_installed(monkeypatch):
+    monkeypatch.setattr(calib, "_DEFAULT_FILE", "no-such-calibration.json")
+    with pytest.warns(CalibrationWarning, match="No default calibration"):
+        assert calib.default() is None
