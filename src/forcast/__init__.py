@@ -8,16 +8,22 @@ Quickstart::
                           events=[forcast.LevelShift("2018-04", "recording change")])
     fc.financial_years()      # financial-year totals with 80% and 95% intervals
     fc.plot()                 # fan chart
+
+    forcast.backtest(crime)   # refit at past financial-year ends, compare with what happened
+    forcast.fms.build_chapter(force="Lancashire").write("out/")   # FMS demand chapter: md, html, docx
+
+``forcast.backtest`` and ``forcast.check`` are modules that can be called like their main function.
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from . import datasets, errors
+from . import backtest, check, comparison, datasets, errors, fms
 from .data import count_calls, load_calls, load_series
 from .events import ExcludedPeriod, LevelShift, Outlier
 from .forecast import Forecast, forecast
+from .holidays import BankHolidays
 
 try:
     __version__ = _version("forcast")
@@ -36,4 +42,9 @@ __all__ = [
     "LevelShift",
     "ExcludedPeriod",
     "Outlier",
+    "BankHolidays",
+    "backtest",
+    "check",
+    "comparison",
+    "fms",
 ]

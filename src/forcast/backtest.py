@@ -458,3 +458,8 @@ def backtest(
         folds.append(Fold(origin, fc.index[:h], paths, applied, [*notes, *fc.notes], specs_used))
         logger.info("backtest origin %s: %s", origin, ", ".join(paths))
     return Backtest(series, splitter, levels, folds, seed, int(n_paths), calibration)
+
+
+from ._callable_module import make_callable as _make_callable  # noqa: E402
+
+_make_callable(__name__)  # forcast.backtest(...) calls backtest(...); the module stays importable

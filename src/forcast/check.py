@@ -203,3 +203,8 @@ def _source_name(series: pd.Series) -> str:
     m = meta(series)
     src = str(m.get("source") or "")
     return src.split(";")[0].split(" (")[0] if src else "as loaded"
+
+
+from ._callable_module import make_callable as _make_callable  # noqa: E402
+
+_make_callable(__name__)  # forcast.check(...) calls check(...); the module stays importable

@@ -39,8 +39,10 @@ __all__ = [
     "populations",
     "recorded_crime",
     "recorded_crime_by_offence_group",
+    "recording_breaks",
     "register_most_similar_group",
     "rolling_totals",
+    "RECORDING_BREAKS",
     "sources",
 ]
 
@@ -137,6 +139,27 @@ def recorded_crime(force: str, frequency: str = "quarterly") -> pd.Series:
         source=_source_text(key),
         caveat=f"{base} {extra}" if extra else base,
     )
+
+
+#: Recording-practice breaks in the embedded recorded crime, by force: ``(first month on the new basis, label)``.
+#: Source: shared/data/PROVENANCE.md and data/README.md: Lancashire's recorded crime "jumps by about 30% from April
+#: 2018 (about 33,800 in January-March 2018, 43,238 in April-June 2018)" -- a recording change, not only a change
+#: in demand.
+RECORDING_BREAKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Lancashire": (("2018-04", "recording change (crime data integrity)"),),
+}
+
+
+def recording_breaks(force: str) -> list:
+    """Known recording-practice breaks in ``force``'s embedded recorded crime, as LevelShift events to declare.
+
+    >>> recording_breaks("Lancashire")
+    [LevelShift(start='2018-04', label='recording change (crime data integrity)')]
+    """
+    from .events import LevelShift
+
+    name = _files.resolve(force)
+    return [LevelShift(start, label) for start, label in RECORDING_BREAKS.get(name, ())]
 
 
 def rolling_totals(force: str) -> pd.DataFrame:

@@ -46,3 +46,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ForcastError as exc:
         print(f"forcast {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `forcast forecast ... | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return 0

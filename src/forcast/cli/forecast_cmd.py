@@ -26,6 +26,9 @@ def add_series_arguments(p: argparse.ArgumentParser) -> None:
                     help="periods to treat as missing, e.g. 2020-03:2021-06:covid (repeatable)")
     ev.add_argument("--outlier", action="append", default=[], metavar="DATE:LABEL",
                     help="one period to treat as missing, e.g. 2011-03:system-outage (repeatable)")
+    ev.add_argument("--no-known-events", action="store_true",
+                    help="with --force: do not declare the embedded series' known recording breaks (e.g. "
+                    "Lancashire's April 2018 change), which are declared by default when no event is given")
 
 
 def add_model_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,8 +47,38 @@ def add_parser(sub) -> None:
     add_series_arguments(p)
     add_model_arguments(p)
     p.add_argument("--until", default="2022/23", help="last financial year to forecast (default 2022/23)")
+    p.add_argument("--calibration", default="default", metavar="default|none|FILE",
+                   help="interval calibration: 'default' uses the calibration shipped with forcast (learned from "
+                   "backtests of all 44 forces) when it fits the series, 'none' keeps model-based intervals, or a "
+                   "calibration JSON file; whichever is used is stated in the output")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the output files")
     p.set_defaults(run=run)
+
+
+def calibration_from_args(args: argparse.Namespace, series):
+    """The calibration asked for by ``--calibration``, and a sentence saying what was used."""
+    from .. import calibration
+    from ..errors import SourceNotFoundError
+
+    choice = args.calibration
+    if choice == "none":
+        return None, "Intervals are model-based (not calibrated): --calibration none."
+    if choice == "default":
+        cal = calibration.default()
+        if cal is None:
+            return None, "Intervals are model-based: no default calibration is installed."
+        if not cal.applies_to(series):
+            return None, ("Intervals are model-based: the default calibration was learned on quarterly recorded "
+                          "crime and does not apply to this series.")
+        return cal, cal.note
+    path = Path(choice)
+    if not path.is_file():
+        raise SourceNotFoundError(
+            f"--calibration must be 'default', 'none' or a calibration JSON file. No file {str(path.resolve())!r} "
+            f"(working directory {Path.cwd()}). Write one with Calibration.to_json()."
+        )
+    cal = calibration.Calibration.from_json(path.read_text(encoding="utf-8"))
+    return cal, cal.note
 
 
 def load_from_args(args: argparse.Namespace):
@@ -61,6 +94,8 @@ def load_from_args(args: argparse.Namespace):
 
 
 def events_from_args(args: argparse.Namespace) -> list:
+    """Events from --level-shift/--exclude/--outlier; with --force and none given, the known recording breaks."""
+    from .. import datasets
     from ..events import ExcludedPeriod, LevelShift, Outlier
 
     events: list = []
@@ -73,6 +108,8 @@ def events_from_args(args: argparse.Namespace) -> list:
     for text in args.outlier:
         date, label = _split(text, 2, "--outlier", "2011-03:system-outage")
         events.append(Outlier(date, label))
+    if not events and getattr(args, "force", None) and not getattr(args, "no_known_events", False):
+        events = datasets.recording_breaks(args.force)
     return events
 
 
@@ -85,17 +122,23 @@ def _split(text: str, parts: int, flag: str, example: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from .. import forecast
-    from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic
+    from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic, write_text_atomic
 
     series = load_from_args(args)
+    cal, cal_note = calibration_from_args(args, series)
     fc = forecast(series, until=args.until, models=[m.strip() for m in args.models.split(",") if m.strip()],
-                  n_paths=args.n_paths, seed=args.seed, events=events_from_args(args))
+                  n_paths=args.n_paths, seed=args.seed, events=events_from_args(args), calibration=cal)
+    if cal is None:
+        fc.notes.append(cal_note)
+    for event in fc.events:
+        fc.notes.append(f"Declared event: {event}.")
     out = prepare_out_dir(Path(args.out))
     write_csv_atomic(fc.table(), out / "forecast_periods.csv", index=False)
     fy = fc.financial_years()
     write_csv_atomic(fy, out / "forecast_financial_years.csv", index=False)
     write_csv_atomic(fc.models, out / "models.csv", index=False)
     save_figure_atomic(fc.plot(), out / "fan_chart.png")
+    write_text_atomic(out / "forecast_notes.txt", "\n".join(fc.notes) + "\n")
     print(fc.summary())
     print()
     print(fy.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
@@ -103,5 +146,6 @@ def run(args: argparse.Namespace) -> int:
     if len(effects):
         print("\nEstimated effect of declared level shifts (per period):")
         print(effects.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
-    print(f"\nWrote forecast_periods.csv, forecast_financial_years.csv, models.csv and fan_chart.png to {out}")
+    print(f"\nWrote forecast_periods.csv, forecast_financial_years.csv, models.csv, forecast_notes.txt and "
+          f"fan_chart.png to {out}")
     return 0

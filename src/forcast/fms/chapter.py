@@ -37,13 +37,9 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["KNOWN_RECORDING_BREAKS", "REPORTED_FIGURES", "ReportedFigures", "build_chapter"]
 
-#: Recording breaks in the embedded recorded crime, by force: ``(first month on the new basis, label)``.
-#: Source: shared/data/PROVENANCE.md and data/README.md ("Caveats that apply to all recorded crime"): Lancashire's
-#: recorded crime "jumps by about 30% from April 2018 (about 33,800 in January-March 2018, 43,238 in April-June
-#: 2018) -- a recording change, not only a change in demand. Model it as a level shift."
-KNOWN_RECORDING_BREAKS: dict[str, tuple[tuple[str, str], ...]] = {
-    "Lancashire": (("2018-04", "recording change (crime data integrity)"),),
-}
+#: Recording breaks in the embedded recorded crime, by force (kept with the data: see
+#: :data:`forcast.datasets.RECORDING_BREAKS`).
+KNOWN_RECORDING_BREAKS = datasets.RECORDING_BREAKS
 
 
 @dataclass(frozen=True)
