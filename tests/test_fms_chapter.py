@@ -18,6 +18,7 @@ from forcast import datasets  # noqa: E402
 from forcast.errors import ParameterError  # noqa: E402
 from forcast.events import LevelShift  # noqa: E402
 from forcast.fms import KNOWN_RECORDING_BREAKS, REPORTED_FIGURES, Chapter, Paragraph, build_chapter  # noqa: E402
+from forcast.fms.document import Table  # noqa: E402
 from forcast.fms.phrasing import projection_phrase  # noqa: E402
 from forcast.series import make_series  # noqa: E402
 
@@ -350,3 +351,32 @@ def test_lancashire_chapter_end_to_end(tmp_path):
     assert "recorded_crime_check" in chapter.tables_by_key()
     assert docx.Document(str(written["docx"])).tables
     assert built < 60, f"the Lancashire chapter took {built:.0f} s to build"
+
+
+def test_workload_section_for_a_call_measure():
+    from forcast import datasets
+
+    calls = datasets.calls("nhs_england_999_monthly")
+    chapter = build_chapter(force=None, measures={"999 calls": calls}, backtest=False, n_paths=300,
+                            models=("seasonal_naive", "drift"), calibration=None,
+                            workload={"999 calls": {"handling_seconds_per_call": 240,
+                                                    "productive_hours_per_fte": 1500}})
+    section = next(s for s in chapter.sections if s.key == "workload")
+    tables = [b for b in section.blocks if isinstance(b, Table)]
+    wide, assumptions = tables
+    row = wide.frame.iloc[-1]
+    # FTE = calls x handling time / productive hours, path by path; with an exact handling time the mean follows
+    assert row["Staff (FTE)"] == pytest.approx(row["Calls"] * 240 / 3600 / 1500, rel=1e-9)
+    assert set(assumptions.frame["Status"]) >= {"assumption"}
+    text = section.blocks[0].text
+    assert f"{row['Staff (FTE)']:,.1f}" in text and "stand-in" in chapter.to_markdown().lower()
+
+
+def test_workload_names_must_be_measures():
+    from forcast import datasets
+    from forcast.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=r"`workload` names a measure the chapter does not have: '101 calls'"):
+        build_chapter(force=None, measures={"999 calls": datasets.calls("nhs_england_999_monthly")},
+                      backtest=False, workload={"101 calls": {"handling_seconds_per_call": 1,
+                                                              "productive_hours_per_fte": 1}})

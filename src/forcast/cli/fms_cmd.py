@@ -42,6 +42,11 @@ def add_parser(sub) -> None:
                    help="leave out the force's embedded recorded crime (then give at least one --measure)")
     p.add_argument("--until", default="2022/23", help="last financial year to project (default 2022/23)")
     add_model_arguments(p)
+    p.add_argument("--workload", action="append", nargs=3, default=[],
+                   metavar=("NAME", "HANDLING_SECONDS", "PRODUCTIVE_HOURS"),
+                   help="control-room workload for the call measure NAME: average handling time per call in seconds "
+                   "and productive hours per full-time post a year (both assumptions, stated in the chapter), e.g. "
+                   "--workload '999 calls' 240 1500 (repeatable)")
     p.add_argument("--no-backtest", action="store_true", help="do not test past forecasts (much faster)")
     p.add_argument("--no-calibration", action="store_true",
                    help="show model-based intervals even when a default calibration is installed")
@@ -121,6 +126,20 @@ def _progress_bar(enabled: bool):
     return progress, close
 
 
+def workload_from_args(args: argparse.Namespace) -> dict | None:
+    """``--workload NAME SECONDS HOURS`` -> the ``workload=`` argument of build_chapter."""
+    spec = {}
+    for name, seconds, hours in args.workload:
+        try:
+            spec[name] = {"handling_seconds_per_call": float(seconds), "productive_hours_per_fte": float(hours)}
+        except ValueError:
+            raise ParameterError(
+                f"--workload takes NAME HANDLING_SECONDS PRODUCTIVE_HOURS, e.g. --workload '999 calls' 240 1500. "
+                f"Got {name!r} {seconds!r} {hours!r}."
+            ) from None
+    return spec or None
+
+
 def run(args: argparse.Namespace) -> int:
     from ..fms import build_chapter
     from ..outputs import prepare_out_dir
@@ -137,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
         chapter = build_chapter(args.force, measures=measures, until=args.until, seed=args.seed,
                                 n_paths=args.n_paths, backtest=not args.no_backtest,
                                 calibration=None if args.no_calibration else "default", title=args.title,
-                                models=models, progress=progress)
+                                models=models, progress=progress, workload=workload_from_args(args))
     finally:
         close()
     written = chapter.write(out, formats=formats)

@@ -193,6 +193,7 @@ def build_chapter(
     title: str | None = None,
     models: Sequence = DEFAULT_MODELS,
     progress: Progress | None = None,
+    workload: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Chapter:
     """Build the demand chapter of a Force Management Statement; write it with ``chapter.write(out_dir)``.
 
@@ -213,10 +214,15 @@ def build_chapter(
         the measure), None (model-based intervals), or a :class:`~forcast.calibration.Calibration`.
     title : the chapter title (default: "Force Management Statement: demand" and the force).
     models : model names passed to :func:`forcast.forecast` (default ETS and ARIMA, and their combination).
+    workload : control-room workload for call measures: ``{measure name: {"handling_seconds_per_call": 240,
+        "productive_hours_per_fte": 1500}}`` (see :func:`forcast.workload.workload`; the handling time may also be
+        a :class:`~forcast.workload.HandlingTime` or a :func:`forcast.data.count_calls` table). Adds a section with
+        hours and FTE per financial year and the assumptions behind them.
     progress : called as ``progress(done, total, what)`` before each step (``what`` is the step about to run)
         and once at the end with ``done == total``; the CLI draws a progress bar with it.
     """
     from .sections import assemble
+    from .workload_section import add_workload, check_workload_spec
 
     name, embedded_force = _resolve_force(force)
     pairs = _measure_list(name, embedded_force, measures)
@@ -241,6 +247,7 @@ def build_chapter(
                 f"`events` names {len(unknown)} measure(s) the chapter does not have: {unknown}. The measures are "
                 f"{[label for label, _ in pairs]}; use those names, or pass a list to declare events for every measure."
             )
+    workload_inputs = check_workload_spec(workload, [label for label, _ in pairs])
     results, keys = [], set()
     for label, series in pairs:
         key, n = slug(label), 2
@@ -262,6 +269,9 @@ def build_chapter(
     for r in results:
         steps.append((f"{r.name}: trend", lambda r=r: add_trend(r, name)))
         steps.append((f"{r.name}: projection", lambda r=r: add_forecast(r, until_label, models, n_paths, seed)))
+        spec = workload_inputs.get(r.name, workload_inputs.get(r.name.removesuffix(" (stand-in)")))
+        if spec is not None:
+            steps.append((f"{r.name}: workload", lambda r=r, spec=spec: add_workload(r, spec)))
         if backtest:
             steps.append((f"{r.name}: past forecasts", lambda r=r: add_backtest(r, models, bt_paths, seed)))
             if r.reported:

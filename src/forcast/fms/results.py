@@ -57,6 +57,7 @@ class MeasureResult:
     backtest_note: str = ""
     reported: tuple = ()
     checks: list = field(default_factory=list)  # (ReportedFigures, CheckResult)
+    workload: Any = None  # forcast.workload.Workload, when workload inputs were given
     warnings: list[str] = field(default_factory=list)
 
     @property

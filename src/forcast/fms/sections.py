@@ -14,6 +14,7 @@ import pandas as pd
 from .. import fiscal
 from ..series import meta
 from .charts import trend_chart
+from .workload_section import workload_section
 from .document import Chapter, Figure, Paragraph, Section, Table
 from .method import method_section
 from .phrasing import (cell, in_text, join_words, magnitude, model_label, model_words, number_word, per_period,
@@ -298,10 +299,12 @@ def assemble(inputs: ChapterInputs, title: str | None = None) -> Chapter:
         summary_section(inputs, tables, headline),
         current_section(inputs, tables),
         projection_section(inputs, tables),
+        workload_section(inputs.measures),
         comparison_section(inputs),
         accuracy_section(inputs, tables),
         method_section(inputs, tables),
     ]
+    sections = [s for s in sections if s is not None]
     names = join_words([r.name for r in inputs.measures])
     last = max(r.series.index[-1].end_time for r in inputs.measures)
     metadata = {"Force": inputs.force, "Measures": names, "Data to": f"{last:%d %B %Y}", "Projected to": inputs.until}
