@@ -217,7 +217,12 @@ def test_calibration_widens_financial_year_deviations_by_its_factor():
     plain, wide = backtest(s, **kwargs).financial_years(), backtest(s, calibration=Twice(), **kwargs)
     fy = wide.financial_years()
     np.testing.assert_allclose(fy["predicted"], plain["predicted"])
-    np.testing.assert_allclose(fy["upper_95"] - fy["predicted"], 2 * (plain["upper_95"] - plain["predicted"]))
+    # widening is relative (log scale) around the mean, so a bound's log-distance from the mean doubles, up to
+    # the small constant that keeps the mean
+    np.testing.assert_allclose(np.log(fy["upper_95"] / fy["predicted"]),
+                               2 * np.log(plain["upper_95"] / plain["predicted"]), rtol=0.05)
+    np.testing.assert_allclose(np.log(fy["predicted"] / fy["lower_95"]),
+                               2 * np.log(plain["predicted"] / plain["lower_95"]), rtol=0.05)
     assert "widened twice" in wide.folds[0].notes
 
 

@@ -50,35 +50,46 @@ def _coverage(bts):
     return metrics.summarise_scores(scores, by=("model",)).iloc[0]
 
 
-def frame(actual, predicted=100.0, half=10.0, model="m", horizon=1):
+H = np.log(1.1)  # the 95% half-width of the test intervals on the relative (log) scale: 100/1.1 to 110
+
+
+def frame(actual, predicted=100.0, model="m", horizon=1):
+    """Intervals 100 * exp(+/-H) at 95% and 100 * exp(+/-H/2) at 80%, with the given actuals."""
     n = len(actual)
     return pd.DataFrame({"model": model, "horizon_year": horizon, "predicted": predicted,
-                         "lower_80": predicted - half / 2, "upper_80": predicted + half / 2,
-                         "lower_95": predicted - half, "upper_95": predicted + half,
+                         "lower_80": predicted * np.exp(-H / 2), "upper_80": predicted * np.exp(H / 2),
+                         "lower_95": predicted * np.exp(-H), "upper_95": predicted * np.exp(H),
                          "actual": np.asarray(actual, dtype=float)}, index=range(n))
 
 
-def test_ratio_is_the_distance_over_the_half_width_on_the_actual_side():
-    fy = frame([105.0, 80.0, 100.0])
-    fy.loc[1, "lower_95"] = 60.0  # an asymmetric interval: 40 below
-    np.testing.assert_allclose(ratios(fy, 95), [0.5, 0.5, 0.0])
+def at(r, predicted=100.0):
+    """Actuals whose 95% ratio is ``r`` (negative: below the forecast)."""
+    return predicted * np.exp(np.asarray(r, dtype=float) * H)
+
+
+def test_ratio_is_the_relative_distance_over_the_half_width_on_the_actual_side():
+    fy = frame(at([0.5, -1.0, 0.0]))
+    fy.loc[1, "lower_95"] = 100 * np.exp(-2 * H)  # an asymmetric interval: twice as far below
+    np.testing.assert_allclose(ratios(fy, 95), [0.5, 0.5, 0.0], atol=1e-12)
+    # on the relative scale: 110 is as far above 100 as 100/1.1 is below it
+    np.testing.assert_allclose(ratios(frame([110.0, 100 / 1.1]), 95), [1.0, 1.0])
 
 
 def test_factor_is_the_conservative_order_statistic_floored_at_one():
     # ratios at 95 for the 20 actuals: 0.1, 0.2, ..., 2.0; ceil(0.95 * 20) = 19th smallest = 1.9
-    fy = frame(100 + 10 * np.arange(1, 21) / 10)
+    fy = frame(at(np.arange(1, 21) / 10))
     cal = Calibration.from_frame(fy, min_points=20)
     row = cal.factors.iloc[0]
     assert row["factor_95"] == pytest.approx(1.9)
-    assert row["factor_80"] == pytest.approx(3.2)  # at 80 the half-width is 5: 16th smallest of 0.2..4.0
+    assert row["factor_80"] == pytest.approx(3.2)  # at 80 the half-width is H/2: 16th smallest of 0.2..4.0
     assert row["factor"] == pytest.approx(3.2) and row["basis"] == "horizon year"
-    wide = Calibration.from_frame(frame([100.5, 101.0]), min_points=1)
+    wide = Calibration.from_frame(frame(at([0.05, 0.1])), min_points=1)
     assert wide.factors.iloc[0]["factor"] == 1.0  # never narrows
 
 
 def test_small_cells_take_the_models_factor_over_all_horizons_and_never_fall_with_the_horizon():
-    fy = pd.concat([frame([101.0] * 25, horizon=1), frame([130.0] * 3, horizon=2), frame([102.0] * 25, horizon=3)],
-                   ignore_index=True)
+    fy = pd.concat([frame(at([0.1] * 25), horizon=1), frame(at([3.0] * 3), horizon=2),
+                    frame(at([0.2] * 25), horizon=3)], ignore_index=True)
     f = Calibration.from_frame(fy, min_points=20).factors.set_index("horizon_year")
     assert list(f["basis"]) == ["horizon year", "all horizons", "horizon year"]
     assert f.loc[1, "factor"] == 1.0  # ratios 0.1 (95%) and 0.2 (80%): no widening needed

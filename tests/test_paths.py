@@ -66,9 +66,23 @@ def test_group_totals_add_observed_part():
     np.testing.assert_allclose(totals, [[61, 2], [63, 4]])
 
 
-def test_widen_keeps_the_mean_and_scales_spread():
-    x = np.random.default_rng(2).normal(100, 5, size=(10_000, 2))
+def test_widen_keeps_the_mean_and_scales_relative_spread():
+    x = np.random.default_rng(2).normal(100, 3, size=(20_000, 2))
     y = P.widen(x, np.array([1.0, 2.0]))
-    np.testing.assert_allclose(y.mean(axis=0), x.mean(axis=0))
-    assert y[:, 1].std() == pytest.approx(2 * x[:, 1].std())
+    np.testing.assert_allclose(y.mean(axis=0), x.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(y[:, 0], x[:, 0])
+    # for small relative deviations, widening on the log scale is (almost) plain widening
+    assert y[:, 1].std() == pytest.approx(2 * x[:, 1].std(), rel=0.02)
+
+
+def test_widen_by_a_large_factor_stays_positive_and_unbiased():
+    x = np.random.default_rng(3).normal(1000, 300, size=(50_000, 3)).clip(1)
+    y = P.widen(x, 6.0)
+    assert (y > 0).all()
+    np.testing.assert_allclose(y.mean(axis=0), x.mean(axis=0), rtol=1e-12)
+    # a quantile moves by the factor on the log scale around the mean, then all values are rescaled by the
+    # same constant c that restores the mean
+    m = x.mean(axis=0)
+    c = np.exp(6 * np.log(x / m)).mean(axis=0)
+    q_x, q_y = np.quantile(x, 0.9, axis=0), np.quantile(y, 0.9, axis=0)
+    np.testing.assert_allclose(np.log(q_y / m), 6 * np.log(q_x / m) - np.log(c), rtol=1e-6)

@@ -4,9 +4,10 @@ Model intervals come from the model's own assumptions and are often too narrow f
 years ahead (recording-practice changes are not in any model). A :class:`Calibration` is learned from backtests:
 
 1. For each past financial-year forecast (:meth:`forcast.backtest.Backtest.financial_years`), the **ratio**
-   ``r = |actual - predicted| / half-width`` on the side the actual fell (``upper - predicted`` above,
-   ``predicted - lower`` below), at each level. The interval would have held the actual iff ``r <= 1``, and
-   would have held it after widening by ``f`` iff ``r <= f``.
+   ``r = |log(actual / predicted)| / |log(bound / predicted)|`` with the bound on the side the actual fell
+   (``upper`` above, ``lower`` below), at each level: errors are measured relative to the forecast, since demand
+   errors are proportional. The interval would have held the actual iff ``r <= 1``, and would have held it after
+   widening by ``f`` (on the same relative scale) iff ``r <= f``.
 2. Per model and horizon year, ``f_L`` is the smallest ratio such that at least ``L``% of the ratios are
    ``<= f_L`` (the ``ceil(L/100 * n)``-th smallest), floored at 1: calibration only ever widens.
    The factor used is ``max(f_80, f_95)``, so both levels reach their rate on the learning data.
@@ -17,8 +18,10 @@ years ahead (recording-practice changes are not in any model). A :class:`Calibra
    factors meaningful.
 
 :func:`forcast.forecast` applies a calibration with :func:`forcast.paths.widen`: each path's per-period
-deviation from the mean is multiplied by the factor of its horizon year, which multiplies the deviation of every
-financial-year total (observed part + simulated rest) by the same factor; the mean is unchanged.
+relative deviation from the mean, ``log(value / mean)``, is multiplied by the factor of its horizon year and the
+mean is kept. Widened intervals therefore stay above zero and are wider above the mean than below it, as
+proportional errors are. For a financial-year total the factor applies approximately (exactly when the periods'
+relative deviations move together); the benchmark reports the coverage actually reached with the widened paths.
 """
 
 from __future__ import annotations
@@ -43,7 +46,9 @@ if TYPE_CHECKING:  # pragma: no cover
 logger = logging.getLogger(__name__)
 
 FORMAT = "forcast-calibration"
-VERSION = 1
+#: 2: factors learned on the relative (log) scale that paths.widen applies; version 1 files (absolute ratios)
+#: do not match that widening and are refused.
+VERSION = 2
 DEFAULT_MIN_POINTS = 20
 _DEFAULT_FILE = "calibration.json"
 FACTOR_COLUMNS = ["model", "horizon_year", "n", "basis"]
@@ -60,12 +65,21 @@ def coverage_by_horizon(fy: pd.DataFrame, levels: Sequence = (80, 95)) -> pd.Dat
 
 
 def ratios(fy: pd.DataFrame, level: float) -> pd.Series:
-    """``|actual - predicted| / half-width`` at ``level`` on the side the actual fell (NaN where width is 0)."""
+    """``|log(actual / predicted)| / |log(bound / predicted)|`` at ``level``, with the bound on the side the actual
+    fell (NaN where the interval has no width or a value is not positive).
+
+    This is the factor by which :func:`forcast.paths.widen` (relative, log-scale widening) must widen the interval
+    for it to reach the actual.
+    """
     above = fy["actual"] >= fy["predicted"]
-    half = np.where(above, fy[f"upper_{level:g}"] - fy["predicted"], fy["predicted"] - fy[f"lower_{level:g}"])
-    dev = (fy["actual"] - fy["predicted"]).abs().to_numpy()
+    bound = np.where(above, fy[f"upper_{level:g}"], fy[f"lower_{level:g}"]).astype(float)
+    predicted = fy["predicted"].to_numpy(dtype=float)
+    actual = fy["actual"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(half > 0, dev / half, np.nan)
+        dev = np.abs(np.log(actual / predicted))
+        half = np.abs(np.log(bound / predicted))
+        ok = (predicted > 0) & (actual > 0) & (bound > 0) & (half > 0)
+        r = np.where(ok, dev / np.where(ok, half, 1.0), np.nan)
     return pd.Series(r, index=fy.index)
 
 
@@ -223,6 +237,12 @@ class Calibration:
         data = json.loads(text)
         if data.get("format") != FORMAT:
             raise ParameterError(f"Not a forcast calibration (format {data.get('format')!r}; expected {FORMAT!r}).")
+        if data.get("version") != VERSION:
+            raise ParameterError(
+                f"This calibration is version {data.get('version')!r}; this forcast widens intervals on the "
+                f"relative scale and needs a version-{VERSION} calibration. Learn it again from backtests "
+                f"(Calibration.from_backtests, or benchmarks/accuracy.py --write-calibration)."
+            )
         return cls(pd.DataFrame(data["factors"]), tuple(data["levels"]), tuple(data["series"]),
                    tuple(data["origins"]), data.get("frequency"), data.get("measure"), int(data["min_points"]))
 
@@ -242,7 +262,12 @@ def default() -> Calibration | None:
                       "as the models give them. Build one with benchmarks/accuracy.py --write-calibration.",
                       CalibrationWarning, stacklevel=2)
         return None
-    return Calibration.from_json(text)
+    try:
+        return Calibration.from_json(text)
+    except ParameterError as exc:
+        warnings.warn(f"The installed default calibration cannot be used ({exc}); intervals are left as the models "
+                      f"give them.", CalibrationWarning, stacklevel=2)
+        return None
 
 
 def _origin_span(origins: Sequence[str]) -> str:

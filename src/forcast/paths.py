@@ -73,13 +73,29 @@ def summarise(paths: np.ndarray, levels: Sequence = DEFAULT_LEVELS) -> pd.DataFr
 
 
 def widen(paths: np.ndarray, factors: np.ndarray | float) -> np.ndarray:
-    """Scale each path's deviation from the per-period mean by ``factors`` (calibration); the mean is kept.
+    """Widen paths for calibration: scale each value's **relative** deviation from the per-period mean by
+    ``factors`` (a scalar or one factor per column), keeping the mean exactly.
 
-    ``factors`` is a scalar or one factor per column. Values are truncated at zero afterwards (counts).
+    The widening is done on the log scale — ``log(value / mean)`` is multiplied by the factor — and the result is
+    rescaled so each column keeps its mean. Demand errors are proportional (a force twice the size has errors
+    about twice as large), widened values stay positive (no interval reaches below zero and no truncation at zero
+    biases the mean), and for deviations of a few percent it equals plain widening of the deviation. Quantiles
+    move by the factor on the log scale: a bound ``b`` of a period with mean ``m`` becomes about
+    ``m * (b / m) ** factor``; :func:`forcast.calibration.ratios` learns factors on that same scale.
     """
     paths = np.asarray(paths, dtype=float)
+    factors = np.broadcast_to(np.asarray(factors, dtype=float), paths.shape[1:])
     centre = paths.mean(axis=0, keepdims=True)
-    return np.maximum(centre + (paths - centre) * np.asarray(factors, dtype=float), 0.0)
+    if np.all(factors == 1.0):
+        return paths.copy()
+    safe_centre = np.where(centre > 0, centre, 1.0)
+    tiny = 1e-12 * np.maximum(safe_centre, 1.0)
+    logdev = np.log(np.maximum(paths, tiny) / safe_centre)
+    out = safe_centre * np.exp(logdev * factors)
+    scale = np.divide(centre, out.mean(axis=0, keepdims=True), out=np.ones_like(centre),
+                      where=out.mean(axis=0, keepdims=True) > 0)
+    out = out * scale
+    return np.where(centre > 0, out, paths)
 
 
 def period_table(
