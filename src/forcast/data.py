@@ -1,5 +1,5 @@
-"""Loading users' data as demand series: period counts (:func:`load_series`) and call-level exports
-(:func:`load_calls`, :func:`count_calls`).
+"""Loading users' data as demand series: period counts (:func:`load_series`); call-level exports
+(:func:`load_calls`, :func:`count_calls`) live in :mod:`forcast.call_exports` and are re-exported here.
 
 Sources are CSV files, Excel workbooks (``.xlsx``/``.xlsm`` via openpyxl), pandas DataFrames and, for
 :func:`load_series`, pandas Series indexed by dates. The user's file or DataFrame is never changed. Everything is
@@ -28,13 +28,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import (ColumnError, DateParseError, EmptyDataError, FrequencyError, MissingPeriodError,
-                     MissingValueError, NegativeCountError, NonNumericCountError, ParameterError, SourceNotFoundError,
-                     UnreadableSourceError)
+from .errors import (ColumnError, DateParseError, FrequencyError, MissingValueError, ParameterError,
+                     SourceNotFoundError, UnreadableSourceError)
 from .series import FREQUENCIES, check_frequency_name, frequency_of, make_series
-from .validation import (PERIOD_WORDS, check_columns, check_counts, check_dates, check_naive, check_non_integer_option,
-                         check_not_empty, check_regular, check_steps, check_unique, listing, missing_mask, parse_number,
-                         period_label, plural, raise_timezone)
+from .validation import (check_columns, check_counts, check_dates, check_non_integer_option, check_not_empty,
+                         check_regular, check_steps, check_unique, listing, missing_mask, parse_number, plural,
+                         raise_timezone)
 
 logger = logging.getLogger(__name__)
 
@@ -365,171 +364,6 @@ def load_series(source: Any, date_column: Any = None, value_column: Any = None, 
 
 
 # --- call-level exports ------------------------------------------------------------------------------
-def _parse_timestamps(column: pd.Series, row_word: str, name: str) -> pd.Series:
-    blank = _blank(column)
-    if blank.any():
-        rows = _labels(column.index[blank], row_word)
-        raise MissingValueError(
-            f"{plural(len(rows), 'timestamp')} in column {name!r} {'is' if len(rows) == 1 else 'are'} blank: "
-            f"{listing(rows)}. Every call needs its time; fill them in or delete those rows."
-        )
-    if pd.api.types.is_datetime64_any_dtype(column):
-        check_naive(column, name)
-        return column
-    text = column if pd.api.types.is_string_dtype(column) else column.astype(object).astype(str)
-    try:
-        stamps = _parse_day_text(text)
-    except _ZonedText as exc:
-        raise_timezone(f"column {name!r}", f"e.g. {row_word} {exc.label}: {text[exc.label]!r}", f"df[{name!r}]")
-    bad = stamps.isna().to_numpy()
-    if bad.any():
-        quoted = [f"{row_word} {i}: {text[i]!r}" for i in text.index[bad][:10]]
-        raise DateParseError(
-            f"{plural(int(bad.sum()), 'cell')} in column {name!r} could not be read as date and time: "
-            f"{listing(quoted, total=int(bad.sum()))}. Write them like 2018-04-01 13:45 or 01/04/2018 13:45 (day "
-            "first); if these rows are totals or notes, delete them."
-        )
-    return stamps
 
 
-def _handling_seconds(column: pd.Series, row_word: str, name: str) -> pd.Series:
-    """Handling times as seconds: numbers of seconds, or durations like ``0:03:25`` (h:mm:ss)."""
-    if pd.api.types.is_timedelta64_dtype(column):
-        seconds = column.dt.total_seconds()
-    elif pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        seconds = column.astype(float)
-    else:
-        text = column.astype(object).where(~_blank(column), "").astype(str).str.strip()
-        seconds = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-        clock = seconds.isna() & text.str.contains(":", regex=False)
-        seconds[clock] = pd.to_timedelta(text[clock], errors="coerce").dt.total_seconds()
-        bad = seconds.isna() & (text != "")
-        if bad.any():
-            quoted = [f"{row_word} {i}: {text[i]!r}" for i in text.index[bad][:10]]
-            raise NonNumericCountError(
-                f"Handling times in column {name!r} must be seconds (e.g. 205) or h:mm:ss (e.g. 0:03:25). "
-                f"{plural(int(bad.sum()), 'cell')} could not be read: {listing(quoted)}. Correct or delete them."
-            )
-    blank = seconds.isna()
-    if blank.any():
-        raise MissingValueError(
-            f"{plural(int(blank.sum()), 'handling time')} in column {name!r} {'is' if blank.sum() == 1 else 'are'} "
-            f"blank: {listing(_labels(seconds.index[blank], row_word))}. Fill them in (0 for calls that were not "
-            "handled) or delete those rows."
-        )
-    negative = seconds < 0
-    if negative.any():
-        raise NegativeCountError(
-            f"Handling times cannot be negative, but column {name!r} has "
-            f"{plural(int(negative.sum()), 'negative value')}: {listing(_labels(seconds.index[negative], row_word))}. "
-            "Correct those cells."
-        )
-    return seconds
-
-
-def _as_text(values: pd.Series) -> pd.Series:
-    """Call types as text, with whole numbers read from Excel (999.0) written as 999 (each distinct value once)."""
-    codes, uniques = pd.factorize(values)
-    text = [str(int(u)) if isinstance(u, float) and u.is_integer() else str(u).strip() for u in uniques]
-    return pd.Series(np.array(text + ["nan"], dtype=object)[codes], index=values.index)
-
-
-def count_calls(source: Any, timestamp_column: Any, frequency: str = "daily", call_type_column: Any = None,
-                call_type: Any = None, handling_time_column: Any = None, start: Any = None, end: Any = None,
-                allow_empty_periods: bool = False) -> pd.DataFrame:
-    """Count a call-level export (one row per call) into periods; return ``period, calls, handling_seconds``.
-
-    Timestamps are naive local times (zone-aware ones raise :class:`~forcast.errors.TimezoneError`). The export is
-    taken to cover whole days, from the day of its first call to the day of its last (or from ``start`` to ``end``,
-    both inclusive dates, when given; calls outside them are left out). Only complete periods are counted: a first or
-    last week or month that the export covers only in part is dropped, with a message on the ``forcast.data``
-    logger (level INFO). A complete period with no calls is a gap: :class:`~forcast.errors.MissingPeriodError`,
-    unless ``allow_empty_periods=True`` (then it counts as 0). ``call_type`` (one value or a list, compared as
-    text, e.g. ``"999"``) keeps only calls of that type in ``call_type_column``. ``handling_seconds`` is the total
-    of ``handling_time_column`` (seconds, or h:mm:ss) per period, and NaN throughout when no column is given.
-    """
-    check_frequency_name(frequency)
-    if call_type is not None and call_type_column is None:
-        raise ParameterError(f"call_type={call_type!r} needs call_type_column=, the column that holds the call types.")
-    frame, row_word, _ = _read(source)
-    wanted = {"timestamp_column": timestamp_column, "call_type_column": call_type_column,
-              "handling_time_column": handling_time_column}
-    check_columns(list(frame.columns), wanted)
-    frame = _without_blank_rows(frame, list(dict.fromkeys(c for c in wanted.values() if c is not None)))
-    check_not_empty(len(frame), "the call data")
-    if call_type is not None:
-        types = _as_text(frame[call_type_column])
-        keep = set(_as_text(pd.Series(list(call_type) if isinstance(call_type, list | tuple | set) else [call_type])))
-        if not types.isin(keep).any():
-            raise EmptyDataError(
-                f"No calls have call_type {', '.join(sorted(keep))} in column {call_type_column!r}. The values there "
-                f"are: {listing(sorted(types.unique()), limit=15)}. Pick one of these."
-            )
-        frame = frame[types.isin(keep)]
-    stamps = _parse_timestamps(frame[timestamp_column], row_word, str(timestamp_column))
-    day = pd.Timedelta(days=1)
-    first_call, last_call = stamps.min(), stamps.max()
-    window_start = pd.Timestamp(start).normalize() if start is not None else first_call.normalize()
-    window_end = (pd.Timestamp(end).normalize() if end is not None else last_call.normalize()) + day
-    inside = (stamps >= window_start) & (stamps < window_end)
-    if (~inside).any():
-        logger.info("Left out %d calls outside %s to %s.", int((~inside).sum()), window_start.date(),
-                    (window_end - day).date())
-
-    code, word = FREQUENCIES[frequency], PERIOD_WORDS[frequency]
-    first, last = window_start.to_period(code), (window_end - day).to_period(code)
-    if first.start_time < window_start:
-        logger.info("Dropped the first %s, %s: the data start part-way through it, on %s.", word,
-                    period_label(first), window_start.date())
-        first += 1
-    if (last + 1).start_time > window_end:
-        logger.info("Dropped the last %s, %s: the data end part-way through it, on %s.", word,
-                    period_label(last), (window_end - day).date())
-        last -= 1
-    if first > last:
-        raise EmptyDataError(
-            f"The calls run from {first_call} to {last_call}, which holds no complete {word}. Load a longer "
-            f"export or choose a shorter frequency."
-        )
-    periods = pd.period_range(first, last, freq=code)
-    counted = (stamps >= periods[0].start_time) & (stamps < (periods[-1] + 1).start_time)
-    position = stamps[counted].dt.to_period(code).array.asi8 - periods[0].ordinal
-    calls = np.bincount(position, minlength=len(periods))
-    # gaps are found day by day whatever the frequency: an empty day inside a week or month would otherwise
-    # lower that period's count without a word
-    days = pd.period_range(periods[0].start_time, periods[-1].end_time, freq="D")
-    day_position = stamps[counted].dt.to_period("D").array.asi8 - days[0].ordinal
-    empty = days[np.bincount(day_position, minlength=len(days)) == 0]
-    if len(empty) and not allow_empty_periods:
-        raise MissingPeriodError(
-            f"{plural(len(empty), 'day')} between {days[0]} and {days[-1]} "
-            f"{'has' if len(empty) == 1 else 'have'} no calls at all: {listing([str(p) for p in empty])}. "
-            f"The calls run from {first_call} to {last_call}. An empty day usually means the export missed "
-            f"data: export it again. If there really were no calls, pass allow_empty_periods=True to count 0."
-        )
-    handling = np.full(len(periods), np.nan)
-    if handling_time_column is not None:
-        seconds = _handling_seconds(frame[handling_time_column][counted], row_word, str(handling_time_column))
-        handling = np.bincount(position, weights=seconds.to_numpy(dtype=float), minlength=len(periods))
-    return pd.DataFrame({"period": periods, "calls": calls.astype("int64"), "handling_seconds": handling})
-
-
-def load_calls(source: Any, timestamp_column: Any, frequency: str = "daily", call_type_column: Any = None,
-               call_type: Any = None, start: Any = None, end: Any = None, allow_empty_periods: bool = False,
-               measure: str | None = None, name: str | None = None, force: str | None = None) -> pd.Series:
-    """Count a call-level export (one row per call) into a demand series of calls per period.
-
-    Counting follows :func:`count_calls` (whole days, partial first and last periods dropped, gaps raise unless
-    ``allow_empty_periods=True``); use :func:`count_calls` itself for handling times. ``measure`` defaults to
-    ``"calls_999"`` or ``"calls_101"`` when ``call_type`` is one of those, else ``"calls"``; ``name`` defaults to
-    ``measure``.
-    """
-    table = count_calls(source, timestamp_column, frequency, call_type_column, call_type, None, start, end,
-                        allow_empty_periods)
-    if measure is None:
-        single = call_type is not None and not isinstance(call_type, list | tuple | set)
-        text = _as_text(pd.Series([call_type], dtype=object)).iloc[0] if single else ""
-        measure = f"calls_{text}" if text in ("999", "101") else "calls"
-    source_name = "DataFrame" if isinstance(source, pd.DataFrame) else str(Path(source).expanduser().resolve())
-    return make_series(table["calls"], pd.PeriodIndex(table["period"]), name=name or measure, measure=measure,
-                       unit="calls", force=force, source=source_name)
+from .call_exports import count_calls, load_calls  # noqa: E402  (re-exported; that module reuses the readers above)
