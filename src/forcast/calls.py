@@ -26,7 +26,7 @@ import pandas as pd
 from .errors import ParameterError, UnknownDatasetError
 from .events import clip_events
 from .holidays import BankHolidays
-from .series import check_demand_series, meta, with_meta
+from .series import check_demand_series, meta, stand_in_note, with_meta
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +48,6 @@ _STAND_IN_CALENDARS: dict[str, tuple[str, str, str]] = {
 
 
 # ---------------------------------------------------------------------------------------------- stand-ins
-def stand_in_note(series: pd.Series) -> str | None:
-    """The first sentence of a stand-in series' caveat ("Stand-in: ... — not UK police 999/101 data."), else None.
-
-    Series from :func:`forcast.datasets.calls` carry it in ``attrs["caveat"]``; a user's own data return None.
-    """
-    caveat = meta(series).get("caveat") or ""
-    if not caveat.lstrip().lower().startswith("stand-in"):
-        return None
-    first = caveat.split(". ")[0].strip()
-    return first if first.endswith(".") else first + "."
-
-
 def stand_in_holidays(name: str) -> BankHolidays:
     """The holiday calendar of the place a stand-in call series comes from (``forcast.datasets.calls(name)``)."""
     if name not in _STAND_IN_CALENDARS:
@@ -172,10 +160,7 @@ def forecast_calls(
         notes.append(f"{chosen.label} ({where}) declared as a regressor event: ARIMA estimates its effect, ETS "
                      "ignores regressors")
     fc = forecast(history, until=until, events=kept, **forecast_kwargs)
-    stand_in = stand_in_note(full)
-    if stand_in:
-        notes.append(stand_in)
-    fc.notes.extend(notes)
+    fc.notes.extend(notes)  # forecast() has already added the stand-in sentence, when there is one
     return fc
 
 

@@ -21,7 +21,7 @@ from .errors import FinancialYearError, ForcastError, ModelFallbackWarning, Para
 from .models.base import Model
 from .models.registry import SIMPLE_MODELS, make_model
 from .paths import DEFAULT_LEVELS, check_levels, group_totals, period_table, summarise, summary_columns, widen
-from .series import check_demand_series, describe_series, meta
+from .series import check_demand_series, describe_series, meta, stand_in_note
 
 logger = logging.getLogger(__name__)
 
@@ -304,9 +304,9 @@ def forecast(
     simulated = {name: m.simulate(horizon, int(n_paths), model_seed(seed, name)) for name, m in fitted.items()}
     result = Forecast(series=series, index=index, until=fy, levels=levels, fitted=fitted, simulated=simulated,
                       events=events, seed=seed, n_paths=int(n_paths), calibration=calibration)
-    caveat = meta(series).get("caveat") or ""
-    if caveat.startswith("Stand-in"):
-        result.notes.append(caveat)
+    stand_in = stand_in_note(series)
+    if stand_in:
+        result.notes.append(stand_in)
     if calibration is not None:
         result.simulated = {name: widen(p, calibration.factors_for(name, horizon_years(index)))
                             for name, p in simulated.items()}

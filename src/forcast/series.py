@@ -187,3 +187,15 @@ def check_demand_series(series: Any, purpose: str = "forecasting") -> pd.Series:
     out = series.copy()
     out.attrs.update(meta(series))
     return out
+
+
+def stand_in_note(series: pd.Series) -> str | None:
+    """The first sentence of a stand-in series' caveat ("Stand-in: ... — not UK police 999/101 data."), else None.
+
+    Series from :func:`forcast.datasets.calls` carry it in ``attrs["caveat"]``; a user's own data return None.
+    """
+    caveat = meta(series).get("caveat") or ""
+    if not caveat.lstrip().lower().startswith("stand-in"):
+        return None
+    first = caveat.split(". ")[0].strip()
+    return first if first.endswith(".") else first + "."

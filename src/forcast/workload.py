@@ -30,7 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .calls import stand_in_note
+from .series import stand_in_note
 from .errors import ParameterError
 from .paths import summarise
 from .series import describe_series, meta

@@ -21,8 +21,7 @@ def add_parser(sub) -> None:
         + ", ".join(FILES) + " into --out.")
     add_series_arguments(p)
     p.add_argument("--all-forces", action="store_true", help="backtest every embedded force (instead of --force)")
-    add_model_arguments(p)
-    p.set_defaults(n_paths=2000)
+    add_model_arguments(p, n_paths=2000)
     b = p.add_argument_group("backtest")
     b.add_argument("--origins", help="comma-separated origin dates, e.g. 2011-03-31,2012-03-31 (default: every "
                    "31 March with at least 3 years of history before it)")

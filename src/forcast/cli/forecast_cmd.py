@@ -31,12 +31,12 @@ def add_series_arguments(p: argparse.ArgumentParser) -> None:
                     "Lancashire's April 2018 change), which are declared by default when no event is given")
 
 
-def add_model_arguments(p: argparse.ArgumentParser) -> None:
+def add_model_arguments(p: argparse.ArgumentParser, n_paths: int = 5000) -> None:
     m = p.add_argument_group("models and paths")
     m.add_argument("--models", default="ets,arima",
                    help="comma-separated: ets, arima, naive, seasonal_naive, drift (default ets,arima; "
                    "the combination of ETS and ARIMA is added automatically)")
-    m.add_argument("--n-paths", type=int, default=5000, help="simulated paths per model (default 5000)")
+    m.add_argument("--n-paths", type=int, default=n_paths, help=f"simulated paths per model (default {n_paths})")
     m.add_argument("--seed", type=int, default=2019, help="random seed; the same seed gives the same numbers")
 
 
