@@ -93,3 +93,23 @@ def test_recording_breaks_are_data():
     assert forcast.datasets.recording_breaks("lancashire") == [
         LevelShift("2018-04", "recording change (crime data integrity)")]
     assert forcast.datasets.recording_breaks("Kent") == []
+
+
+@pytest.mark.slow
+def test_eugene_daily_csv_with_its_missing_day(tmp_path, capsys):
+    """Issue acceptance: the daily Eugene stand-in, whose source lacks 2009-06-21, forecast to 2021/22."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "shared" / "data" / "calls" / \
+        "eugene_police_calls_for_service_daily.csv"
+    if not src.exists():
+        pytest.skip("shared/data is not beside the repository")
+    args = ["forecast", "--csv", str(src), "--date-column", "period_start", "--value-column", "count",
+            "--until", "2021/22", "--n-paths", "500", "--out", str(tmp_path)]
+    assert main(args) == 2
+    assert "2009-06-21" in capsys.readouterr().err  # the gap is reported and refused by default
+    assert main([*args, "--missing", "exclude", "--level-shift", "2013-11-19:public-log-change"]) == 0
+    fy = pd.read_csv(tmp_path / "forecast_financial_years.csv")
+    assert fy["financial_year"].iloc[-1] == "2021/22" and (fy["lower_95"] <= fy["upper_95"]).all()
+    assert (tmp_path / "fan_chart.png").exists()
+    assert "2009-06-21" in (tmp_path / "forecast_notes.txt").read_text()

@@ -568,3 +568,37 @@ def test_counted_calls_match_an_independent_count(stamps, frequency):
     assert got == {k: n for k, n in expected.items() if n}
     assert s.sum() == sum(1 for t in stamps if _oracle_key(t, frequency) in set(complete))
     assert s.index.is_monotonic_increasing and s.index.is_unique
+
+
+def test_missing_periods_can_be_declared_excluded_never_zero(tmp_path):
+    path = tmp_path / "monthly.csv"
+    path.write_text("month,crimes\n2018-01,100\n2018-02,110\n2018-04,130\n2018-05,140\n")
+    with pytest.raises(MissingPeriodError, match=r"2018-03"):
+        load_series(path)
+    s = load_series(path, missing="exclude")
+    assert s.attrs["missing_periods"] == ["2018-03"]
+    assert s.loc["2018-03"] == 120  # a placeholder between its neighbours, never 0
+    with pytest.raises(ParameterError, match=r"`missing` must be 'error' or 'exclude'\. Got 'zero'\."):
+        load_series(path, missing="zero")
+
+
+def test_forecast_treats_declared_missing_periods_as_missing(tmp_path):
+    import numpy as np
+
+    from forcast import forecast
+
+    rng = np.random.default_rng(0)
+    values = 1000 + rng.normal(0, 20, 48).round()
+    lines = [f"{p},{v:.0f}" for p, v in zip(pd.period_range("2014-01", periods=48, freq="M"), values)]
+    del lines[20]
+    path = tmp_path / "m.csv"
+    path.write_text("month,count\n" + "\n".join(lines) + "\n")
+    s = load_series(path, missing="exclude")
+    fc = forecast(s, until="2018/19", models=("arima",), n_paths=200, seed=1)
+    assert any("missing in the source data" in str(e) for e in fc.events)
+    assert any("treated as missing, not as zero: 2015-09" in n for n in fc.notes)
+    # the placeholder is never read: any other value there gives the same ARIMA paths
+    s2 = s.copy()
+    s2.loc["2015-09"] = 5000
+    fc2 = forecast(s2, until="2018/19", models=("arima",), n_paths=200, seed=1)
+    np.testing.assert_allclose(fc.paths().to_numpy(), fc2.paths().to_numpy())

@@ -32,8 +32,8 @@ from .errors import (ColumnError, DateParseError, FrequencyError, MissingValueEr
                      SourceNotFoundError, UnreadableSourceError)
 from .series import FREQUENCIES, check_frequency_name, frequency_of, make_series
 from .validation import (check_columns, check_counts, check_dates, check_non_integer_option, check_not_empty,
-                         check_regular, check_steps, check_unique, listing, missing_mask, parse_number, plural,
-                         raise_timezone)
+                         check_regular, check_steps, check_unique, listing, missing_mask, missing_periods,
+                         parse_number, plural, raise_timezone)
 
 logger = logging.getLogger(__name__)
 
@@ -320,7 +320,7 @@ def _parse_periods(cells: list[Any], labels: list[str], frequency: str | None, c
 # --- period counts -----------------------------------------------------------------------------------
 def load_series(source: Any, date_column: Any = None, value_column: Any = None, frequency: str | None = None,
                 measure: str = "demand", name: str | None = None, force: str | None = None, unit: str | None = None,
-                sheet_name: str | int = 0, non_integer: str = "error") -> pd.Series:
+                sheet_name: str | int = 0, non_integer: str = "error", missing: str = "error") -> pd.Series:
     """Load counts per period (one row per day, week, month, quarter or financial year) as a demand series.
 
     ``source`` is a path to a CSV or Excel file, a DataFrame, or a Series whose index holds the dates. With no
@@ -330,6 +330,12 @@ def load_series(source: Any, date_column: Any = None, value_column: Any = None, 
     Rows may come in any order; fully blank rows are skipped. ``non_integer`` says what to do with fractional
     counts: ``"error"`` (default) raises, ``"warn"`` keeps them with a warning, ``"round"`` rounds halves up with a
     warning.
+
+    ``missing`` says what to do with periods absent from the data: ``"error"`` (default) raises
+    :class:`~forcast.errors.MissingPeriodError` listing them; ``"exclude"`` keeps the series by **declaring them
+    excluded**: they are added with a placeholder (linear interpolation between their neighbours, never zero),
+    listed in ``attrs["missing_periods"]``, and :func:`forcast.forecast` treats them as missing (an
+    :class:`~forcast.events.Outlier` each), so no model reads the placeholder as demand.
 
     Returns a series made by :func:`forcast.series.make_series`: sorted PeriodIndex, counts, and the metadata in
     ``attrs`` (``source`` is the file's full path, ``"DataFrame"`` or ``"Series"``). ``name`` defaults to the
@@ -354,13 +360,33 @@ def load_series(source: Any, date_column: Any = None, value_column: Any = None, 
     periods = _parse_periods(cells, labels, frequency, date_name, target)
     check_unique(periods, labels)
     check_steps(periods, date_name)
-    check_regular(periods)
+    if missing not in ("error", "exclude"):
+        raise ParameterError(f"`missing` must be 'error' or 'exclude'. Got {missing!r}.")
+    gaps = missing_periods(periods) if missing == "exclude" else periods[:0]
+    if not len(gaps):
+        check_regular(periods)
     counts = check_counts(values, labels, non_integer=non_integer,
                           column=None if value_name is None else str(value_name))
     order = np.argsort(periods.asi8, kind="stable")
     name = name or (str(value_name) if value_name is not None else measure)
-    return make_series(counts[order], periods[order], name=name, measure=measure, unit=unit, force=force,
-                       source=source_name)
+    series = make_series(counts[order], periods[order], name=name, measure=measure, unit=unit, force=force,
+                         source=source_name)
+    if len(gaps):
+        series = _exclude_gaps(series, gaps)
+    return series
+
+
+def _exclude_gaps(series: pd.Series, gaps: pd.PeriodIndex) -> pd.Series:
+    """Insert ``gaps`` with interpolated placeholders and list them in ``attrs["missing_periods"]``."""
+    attrs = dict(series.attrs)
+    full = pd.period_range(series.index[0], series.index[-1], freq=series.index.freq, name=series.index.name)
+    filled = series.astype(float).reindex(full).interpolate().round()
+    out = make_series(filled.to_numpy(), full, name=str(series.name), measure=attrs["measure"], unit=attrs["unit"],
+                      force=attrs["force"], source=attrs["source"], caveat=attrs.get("caveat"))
+    out.attrs["missing_periods"] = [str(p) for p in gaps]
+    logger.info("%s missing from the data, declared excluded: %s", plural(len(gaps), "period"),
+                listing([str(p) for p in gaps]))
+    return out
 
 
 # --- call-level exports ------------------------------------------------------------------------------

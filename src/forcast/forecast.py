@@ -298,7 +298,7 @@ def forecast(
         if not isinstance(spec, Model):
             make_model(spec)  # raises UnknownModelError early, before any fitting
     fy, horizon = horizon_until(series.index[-1], until)
-    events = tuple(events)
+    events = tuple(events) + missing_period_events(series)
     fitted = fit_models(series, models, events)
     index = pd.period_range(series.index[-1] + 1, periods=horizon, freq=series.index.freq, name="period")
     simulated = {name: m.simulate(horizon, int(n_paths), model_seed(seed, name)) for name, m in fitted.items()}
@@ -307,11 +307,25 @@ def forecast(
     stand_in = stand_in_note(series)
     if stand_in:
         result.notes.append(stand_in)
+    gaps = missing_period_events(series)
+    if gaps:
+        result.notes.append(f"{len(gaps)} period(s) missing from the source data were treated as missing, not as "
+                            f"zero: {', '.join(str(e.period) for e in gaps[:10])}{' ...' if len(gaps) > 10 else ''}.")
     if calibration is not None:
         result.simulated = {name: widen(p, calibration.factors_for(name, horizon_years(index)))
                             for name, p in simulated.items()}
         result.notes.append(calibration.note)
     return result
+
+
+def missing_period_events(series: pd.Series) -> tuple:
+    """An Outlier (treated as missing) for each period the loader declared missing (``attrs["missing_periods"]``,
+    from ``load_series(..., missing="exclude")``) that lies in ``series``."""
+    from .events import Outlier
+
+    listed = series.attrs.get("missing_periods") or []
+    inside = [p for p in listed if series.index[0] <= pd.Period(p, freq=series.index.freq) <= series.index[-1]]
+    return tuple(Outlier(p, "missing in the source data") for p in inside)
 
 
 def horizon_years(index: pd.PeriodIndex) -> np.ndarray:

@@ -19,6 +19,9 @@ def add_series_arguments(p: argparse.ArgumentParser) -> None:
                      help="frequency of the file's periods (inferred when omitted)")
     src.add_argument("--measure", default=None,
                      help="what is counted: recorded_crime, calls_999, calls_101 or free text")
+    src.add_argument("--missing", choices=["error", "exclude"], default="error",
+                     help="periods absent from --csv: 'error' (default) lists them and stops; 'exclude' declares them "
+                     "excluded, so the models treat them as missing (never as zero), and says so in the output")
     ev = p.add_argument_group("declared events")
     ev.add_argument("--level-shift", action="append", default=[], metavar="DATE:LABEL",
                     help="a recording-practice change from DATE on, e.g. 2018-04:recording-change (repeatable)")
@@ -90,7 +93,7 @@ def load_from_args(args: argparse.Namespace):
     if args.force:
         return datasets.recorded_crime(args.force)
     return load_series(args.csv, date_column=args.date_column, value_column=args.value_column,
-                       frequency=args.frequency, measure=args.measure or "demand")
+                       frequency=args.frequency, measure=args.measure or "demand", missing=args.missing)
 
 
 def events_from_args(args: argparse.Namespace) -> list:
