@@ -11,7 +11,7 @@ import pytest
 from forcast.errors import ModelFitError, ParameterError, RejectedSpecificationWarning
 from forcast.events import ExcludedPeriod, LevelShift, Outlier
 from forcast.models import _selection as sel
-from forcast.models.arima import ARIMA
+from forcast.models.arima import ARIMA, _with_drift
 from forcast.series import make_series
 
 from .conftest import seasonal_series
@@ -37,6 +37,7 @@ def test_seeded_paths_are_identical_and_have_the_contract_shape(fitted):
 def _forecast_moments(model, horizon):
     """Mean and sd from statsmodels' own forecast of the chosen model, in the data's units."""
     exog = model._exog(model.future_index(horizon)).to_numpy()
+    exog = _with_drift(exog, model.drift_kind_, len(model.series_))  # the drift is a regression state too
     fc = model.result_.get_forecast(horizon, exog=exog if exog.shape[1] else None)
     mean = model.center_ + model.scale_ * np.asarray(fc.predicted_mean)
     sd = model.scale_ * np.sqrt(np.asarray(fc.var_pred_mean))
@@ -194,3 +195,21 @@ def test_manual_differencing_is_honoured(quarterly):
 def test_bad_parameters_are_rejected_at_fit(kwargs, message, quarterly):
     with pytest.raises(ParameterError, match=message):
         ARIMA(**kwargs).fit(quarterly)
+
+
+def _walk(drift, seed):
+    rng = np.random.default_rng(seed)
+    index = pd.period_range("2006Q2", periods=51, freq="Q-DEC")
+    return make_series(np.round(30000 + np.cumsum(drift + rng.normal(0, 400, 51))), index, name="walk",
+                       measure="recorded_crime")
+
+
+def test_drift_is_searched_and_estimated_with_its_uncertainty():
+    model = ARIMA(d=1, D=0, max_P=0, max_Q=0).fit(_walk(500.0, seed=4))
+    d = model.describe()
+    specs = [c["spec"] for c in d["candidates"]]
+    assert any(s.endswith("with drift") for s in specs) and any(not s.endswith("with drift") for s in specs)
+    assert d["specification"].endswith("with drift") and model.drift_kind_ == "drift"
+    assert d["params"]["intercept"] == pytest.approx(500, rel=0.3)
+    # paths draw the drift from its estimate: it is a state regressor with a standard error near 400 / sqrt(50)
+    assert model.result_.model.k_exog == 1 and 20 < model.drift_[1] * model.scale_ < 200

@@ -164,3 +164,40 @@ def test_bad_parameters_are_rejected_at_fit(kwargs, message, quarterly):
 def test_forced_season_on_too_short_a_series_is_a_fit_error():
     with pytest.raises(ModelFitError, match=r"seasonal='additive' needs a season of 2\.\.24 periods"):
         ETS(seasonal="additive").fit(seasonal_series(n=12, freq="Y-MAR", start="2008"))
+
+
+def test_aicc_counts_the_seasonal_states_that_are_free(quarterly):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from forcast.models.ets import _aicc
+
+    x = quarterly.to_numpy(dtype=float)
+    res = ETSModel(x, error="add", seasonal="add", seasonal_periods=4).fit(disp=False)
+    k, n = 2 + 1 + 3 + 1, len(x)  # alpha, gamma; level; 3 free seasonal states (the 4th is fixed); variance
+    assert _aicc(res, n, True) == pytest.approx(-2 * res.llf + 2 * k + 2 * k * (k + 1) / (n - k - 1))
+    assert _aicc(res, n, True) < res.aicc  # statsmodels counts the fixed seasonal state as well
+
+
+def test_extra_starting_values_never_lose_likelihood(quarterly):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from forcast.models.ets import _fit_best
+
+    model = ETSModel(quarterly.to_numpy(dtype=float), error="add", trend="add", damped_trend=True,
+                     seasonal="add", seasonal_periods=4)
+    with sel.quiet():
+        assert _fit_best(model, trend=True).llf >= model.fit(disp=False, maxiter=500).llf
+
+
+def test_parameter_draws_widen_the_paths_but_keep_the_forecast_mean(monkeypatch):
+    from forcast.models import ets
+
+    fitted = ETS().fit(seasonal_series(seed=1))  # ETS(A,A,A), no parameter on a bound
+    assert len(ets._param_draws(fitted.result_, 20, np.random.default_rng(0))[0]) == 20
+    wide = fitted.simulate(16, 4000, np.random.default_rng(1))
+    monkeypatch.setattr(ets, "PARAM_DRAWS", 0)
+    narrow = fitted.simulate(16, 4000, np.random.default_rng(1))
+    mean = np.asarray(fitted.result_.forecast(16))
+    sd = narrow.std(axis=0)
+    assert np.all(np.abs(wide.mean(axis=0) - mean) < 5 * wide.std(axis=0) / np.sqrt(4000))
+    assert np.all(wide.std(axis=0) > 0.97 * sd) and wide.std(axis=0)[-1] > 1.02 * sd[-1]

@@ -4,7 +4,13 @@ The model is statsmodels' :class:`~statsmodels.tsa.exponential_smoothing.ets.ETS
 Only **additive-error** specifications are considered: the trend is none, additive or additive damped; the season
 is none or additive. Multiplicative errors are left out on purpose: for the volumes forcast models (thousands of
 crimes or calls per period) they add little, and their simulated paths can be unstable. The specification with the
-smallest AICc is chosen; a seasonal specification is a candidate only when the cycle is 2..24 periods long and at
+smallest AICc is chosen (the AICc counts the parameters as R's ``forecast::ets`` does: smoothing parameters, the
+initial states less the one seasonal state fixed by the others, and the variance; statsmodels' own ``aicc`` counts
+that seasonal state too). Each candidate's likelihood is maximised from statsmodels' default start and from three
+more (alpha 0.2, 0.5, 0.8), keeping the best: from one start the optimiser often stopped far short, which made
+seasonal specifications lose to trend ones they should have beaten. Bounds are the usual ones (statsmodels'
+defaults, as in R and statsforecast): alpha in (0, 1), beta in (0, alpha), gamma in (0, 1 - alpha), phi in
+[0.8, 0.98]; a seasonal specification is a candidate only when the cycle is 2..24 periods long and at
 least two full cycles are observed.
 
 Candidates are checked by simulation (200 paths, fixed seed, 3 years ahead) and rejected with a
@@ -32,8 +38,14 @@ well). For daily and weekly series with at least two years of data, yearly seaso
 ``fourier`` yearly harmonics (default 3) fitted by OLS with a linear trend, and added back to the paths: a fixed
 yearly pattern, not an evolving one.
 
-Paths come from ``ETSResults.simulate(..., anchor="end", rng=rng)`` with Gaussian innovations (innovation
-uncertainty only, not parameter uncertainty), so a seeded Generator gives identical paths.
+Paths come from ``ETSResults.simulate(..., anchor="end", rng=rng)`` with Gaussian innovations, and carry
+**parameter uncertainty** too: 20 parameter sets are drawn from the estimates' approximate normal distribution
+(statsmodels' complex-step Hessian; parameters on a bound stay at their estimate, draws are put back inside the
+bounds and kept only inside the 99% likelihood-ratio region), the model is re-run over the data with each, and
+each simulates an equal share of the paths; the paths are then shifted together so their mean is the estimated
+model's forecast. Mostly this is the uncertainty of the initial trend when beta is near 0, which innovation noise
+alone leaves out (national backtest: coverage of the 95% intervals of financial-year totals 0.46 -> 0.54, CRPS
+2.5% better, point forecasts unchanged). A seeded Generator gives identical paths.
 """
 
 from __future__ import annotations
@@ -176,16 +188,16 @@ class ETS(Model):
                 continue
             try:
                 with sel.quiet() as caught:
-                    res = ETSModel(
+                    res = _fit_best(ETSModel(
                         self.fit_values_, error="add", trend="add" if trend == "additive" else None,
                         damped_trend=damped, seasonal="add" if seasonal == "additive" else None,
                         seasonal_periods=self.ets_season_ if seasonal == "additive" else None,
                         initialization_method="estimated",
-                    ).fit(disp=False, maxiter=500)
+                    ), trend == "additive")
             except Exception as exc:  # statsmodels raises many types on degenerate data
                 row["status"] = f"failed: {type(exc).__name__}: {exc}"
                 continue
-            aicc = float(res.aicc)
+            aicc = _aicc(res, n, seasonal == "additive")
             if not np.isfinite(aicc):
                 row["status"] = "failed: AICc is not finite"
                 continue
@@ -212,7 +224,7 @@ class ETS(Model):
     # ------------------------------------------------------------------ simulate / describe
     def _simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
         steps = self.trailing_ + horizon
-        paths = _sim(self.result_, steps, n_paths, rng)[:, self.trailing_:]
+        paths = _sim_uncertain(self.result_, steps, n_paths, rng)[:, self.trailing_:]
         if self.harmonics_:
             future = self.future_index(horizon)
             paths = paths + (sel.yearly_fourier(future, self.harmonics_).to_numpy() @ self.fourier_coef_)
@@ -233,6 +245,119 @@ class ETS(Model):
 def _spec_name(trend: str, damped: bool, seasonal: str) -> str:
     t = "N" if trend == "none" else ("Ad" if damped else "A")
     return f"ETS(A,{t},{'A' if seasonal == 'additive' else 'N'})"
+
+
+#: Extra starting values of alpha for the likelihood search (beta starts at 0.05 alpha). statsmodels' single
+#: default start often stops far from the optimum (on the national data a quarter of the fits gained > 0.5 in
+#: log-likelihood from another start, mostly seasonal ones, which were then wrongly beaten by trend models).
+START_ALPHAS = (0.2, 0.5, 0.8)
+
+
+def _fit_best(model: Any, trend: bool) -> Any:
+    """Maximum likelihood from statsmodels' default start and from each alpha in :data:`START_ALPHAS`; the best."""
+    best = model.fit(disp=False, maxiter=500)
+    for alpha in START_ALPHAS:
+        start = np.array(model.start_params, dtype=float)
+        start[0] = alpha
+        if trend:
+            start[1] = 0.05 * alpha
+        try:
+            res = model.fit(start_params=start, disp=False, maxiter=500)
+        except Exception:  # noqa: BLE001 - another start failing leaves the default fit
+            continue
+        if np.isfinite(res.llf) and res.llf > best.llf + 1e-6:
+            best = res
+    return best
+
+
+def _aicc(res: Any, n: int, seasonal: bool) -> float:
+    """AICc counting the free parameters: statsmodels counts all ``m`` initial seasonal states, but the last is
+    fixed at 0 (the seasonal states sum to zero), so ``m - 1`` are estimated, as in R's ``forecast::ets``."""
+    k = res.df_model - int(seasonal)
+    return float(-2 * res.llf + 2 * k + 2 * k * (k + 1) / (n - k - 1))
+
+
+#: Parameter sets drawn per simulation (0: innovation noise only, paths from the estimated parameters).
+PARAM_DRAWS = 20
+_BOUNDS = {"smoothing_level": (1e-4, 0.9999), "damping_trend": (0.8, 0.98)}
+
+
+def _param_draws(res: Any, k: int, rng: np.random.Generator) -> tuple[list[np.ndarray], int]:
+    """``k`` parameter vectors from the estimates' approximate normal distribution (complex-step Hessian).
+
+    Parameters on (or within 1e-3 of) a bound, or with an unusable variance, stay at their estimate; the rest are
+    drawn jointly (the covariance restricted to them, negative eigenvalues set to 0) and put back inside the usual
+    bounds (alpha in [1e-4, 0.9999], beta in [1e-4, alpha], gamma in [1e-4, 1 - alpha], phi in [0.8, 0.98]).
+    Returns the draws and the number of parameters drawn (``([], 0)`` when nothing can be drawn).
+    """
+    names, est = list(res.param_names), np.asarray(res.params, dtype=float)
+    with sel.quiet():
+        cov = np.asarray(res.cov_params(), dtype=float)
+    lo = np.array([_BOUNDS.get(n, (1e-4, 0.9999) if n.startswith("smoothing") else (-np.inf, np.inf))[0]
+                   for n in names])
+    hi = np.array([_BOUNDS.get(n, (1e-4, 0.9999) if n.startswith("smoothing") else (-np.inf, np.inf))[1]
+                   for n in names])
+    if cov.shape != (len(est), len(est)):
+        return [], 0
+    var = np.diag(cov)
+    free = np.isfinite(var) & (var > 0) & (est > lo + 1e-3) & (est < hi - 1e-3)
+    rows = np.flatnonzero(free)  # a parameter on a bound may leave NaN in its column: drop rows with NaN there
+    free[rows[~np.all(np.isfinite(cov[np.ix_(rows, rows)]), axis=1)]] = False
+    if not free.any():
+        return [], 0
+    sub = cov[np.ix_(free, free)]
+    w, V = np.linalg.eigh((sub + sub.T) / 2)
+    root = V * np.sqrt(np.clip(w, 0, None))
+    draws = []
+    for z in rng.standard_normal((k, int(free.sum()))):
+        p = est.copy()
+        p[free] += root @ z
+        p = np.clip(p, lo, hi)
+        alpha = p[names.index("smoothing_level")]
+        if "smoothing_trend" in names:
+            j = names.index("smoothing_trend")
+            p[j] = min(p[j], alpha)
+        if "smoothing_seasonal" in names:
+            j = names.index("smoothing_seasonal")
+            p[j] = min(p[j], max(1 - alpha, 1e-4))
+        draws.append(p)
+    return draws, int(free.sum())
+
+
+def _sim_uncertain(res: Any, steps: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+    """Paths that carry parameter uncertainty: :data:`PARAM_DRAWS` parameter sets drawn by :func:`_param_draws`,
+    the model re-run over the data with each (so its end state follows the drawn parameters), and an equal share of
+    the paths simulated from each. A draw is kept only inside the 99% likelihood-ratio region (log-likelihood on
+    the data within ``chi2_99(k) / 2`` of the maximum): the normal approximation is poor near the bounds, and a few
+    draws far outside it (e.g. a large beta) made paths explode, which truncation at zero turned into a biased mean.
+    Up to 3 x :data:`PARAM_DRAWS` candidates are tried. The paths are then shifted together so their mean is the
+    forecast of the estimated model: the draws add spread, not a different point forecast. Falls back to the
+    estimated parameters when nothing can be drawn."""
+    from scipy import stats
+
+    k = min(PARAM_DRAWS, n_paths)
+    candidates, n_free = _param_draws(res, 3 * k, rng) if k else ([], 0)
+    accepted = []
+    with sel.quiet():
+        for p in candidates:
+            drawn = res.model.smooth(p)
+            if np.isfinite(drawn.llf) and res.llf - drawn.llf <= stats.chi2.ppf(0.99, n_free) / 2:
+                accepted.append(drawn)
+                if len(accepted) == k:
+                    break
+    if not accepted:
+        return _sim(res, steps, n_paths, rng)
+    k = len(accepted)
+    counts = np.full(k, n_paths // k)
+    counts[: n_paths % k] += 1
+    parts, means = [], []
+    with sel.quiet():
+        for drawn, c in zip(accepted, counts):
+            parts.append(_sim(drawn, steps, int(c), rng))
+            means.append(np.asarray(drawn.forecast(steps), dtype=float) * c)
+        centre = np.asarray(res.forecast(steps), dtype=float) - np.sum(means, axis=0) / n_paths
+    paths = np.concatenate(parts, axis=0) + centre[None, :]
+    return paths if np.all(np.isfinite(paths)) else _sim(res, steps, n_paths, rng)
 
 
 def _sim(res: Any, steps: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
