@@ -100,7 +100,12 @@ def _statsforecast_peers() -> list[type]:
             self.model_ = type(self).factory(season_length=self.season_length_).fit(y.to_numpy(dtype=float))
 
         def _simulate(self, horizon, n_paths, rng):
-            return self.model_.simulate(h=horizon, n_paths=n_paths, seed=int(rng.integers(2**31 - 1)))
+            # statsforecast 2.1's AutoETS.simulate leaves the trend out of its paths (its predict() falls while
+            # the simulated mean stays flat), so each peer's paths are its own point forecast (predict) plus the
+            # spread of its simulated paths around their mean: the peer is judged on its real forecasts.
+            sims = self.model_.simulate(h=horizon, n_paths=n_paths, seed=int(rng.integers(2**31 - 1)))
+            mean = np.asarray(self.model_.predict(h=horizon)["mean"], dtype=float)
+            return mean[None, :] + (sims - sims.mean(axis=0, keepdims=True))
 
     class SFAutoETS(_SF):
         name, factory = "sf_autoets", AutoETS

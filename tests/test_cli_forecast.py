@@ -113,3 +113,12 @@ def test_eugene_daily_csv_with_its_missing_day(tmp_path, capsys):
     assert fy["financial_year"].iloc[-1] == "2021/22" and (fy["lower_95"] <= fy["upper_95"]).all()
     assert (tmp_path / "fan_chart.png").exists()
     assert "2009-06-21" in (tmp_path / "forecast_notes.txt").read_text()
+
+
+def test_check_uses_the_default_calibration_and_says_so(capsys):
+    base = ["check", "--force", "Lancashire", "--origin", "2018-12-31", "--actual", "167436",
+            "--models", "seasonal_naive", "--n-paths", "300"]
+    assert main(base) == 0
+    assert "Intervals are calibrated: widened by factors" in capsys.readouterr().out
+    assert main([*base, "--calibration", "none"]) == 0
+    assert "Intervals are model-based (not calibrated)" in capsys.readouterr().out

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .forecast_cmd import add_model_arguments, add_series_arguments, events_from_args, load_from_args
+from .forecast_cmd import (add_calibration_argument, add_model_arguments, add_series_arguments, calibration_from_args,
+                           events_from_args, load_from_args)
 
 
 def add_parser(sub) -> None:
@@ -27,6 +28,7 @@ def add_parser(sub) -> None:
     c.add_argument("--reported-forecast", type=float, help="a forecast someone reported, shown beside ours")
     c.add_argument("--min-after-shift", type=int, default=1,
                    help="periods on the new basis needed before a level shift is applied (default 1)")
+    add_calibration_argument(p)
     p.add_argument("--out", metavar="DIR", help="also write check.csv and check.txt into this folder")
     p.set_defaults(run=run)
 
@@ -34,12 +36,14 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..check import check
 
-    result = check(load_from_args(args), financial_year=args.financial_year, origin=args.origin,
+    series = load_from_args(args)
+    cal, cal_note = calibration_from_args(args, series)
+    result = check(series, financial_year=args.financial_year, origin=args.origin,
                    actual=args.actual, reported_forecast=args.reported_forecast,
                    models=[m.strip() for m in args.models.split(",") if m.strip()],
                    events=events_from_args(args), seed=args.seed, n_paths=args.n_paths,
-                   min_after_shift=args.min_after_shift)
-    statement = result.statement()
+                   min_after_shift=args.min_after_shift, calibration=cal)
+    statement = result.statement() if cal is not None else f"{result.statement()} {cal_note}"
     table = result.table()
     print(statement)
     print()

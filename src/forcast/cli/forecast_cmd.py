@@ -50,12 +50,16 @@ def add_parser(sub) -> None:
     add_series_arguments(p)
     add_model_arguments(p)
     p.add_argument("--until", default="2022/23", help="last financial year to forecast (default 2022/23)")
+    add_calibration_argument(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the output files")
+    p.set_defaults(run=run)
+
+
+def add_calibration_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--calibration", default="default", metavar="default|none|FILE",
                    help="interval calibration: 'default' uses the calibration shipped with forcast (learned from "
                    "backtests of all 44 forces) when it fits the series, 'none' keeps model-based intervals, or a "
                    "calibration JSON file; whichever is used is stated in the output")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder for the output files")
-    p.set_defaults(run=run)
 
 
 def calibration_from_args(args: argparse.Namespace, series):
