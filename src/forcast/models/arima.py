@@ -92,8 +92,7 @@ class ARIMA(Model):
     # ------------------------------------------------------------------ fit
     def _fit(self, y: pd.Series, events: tuple) -> None:
         self._check_params()
-        with sel.single_threaded_blas():
-            self._fit_inner(y, events)
+        self._fit_inner(y, events)  # Model.fit runs this with BLAS on one thread
 
     def _fit_inner(self, y: pd.Series, events: tuple) -> None:
         index, values, freq = y.index, y.to_numpy(dtype=float), self.frequency_
