@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import SeriesTooShortError
+from ..errors import ModelFitError, RejectedSpecificationWarning, SeriesTooShortError
 from ..events import LevelShift
-from ..series import PERIODS_PER_YEAR
+from ..series import PERIODS_PER_YEAR, describe_series
 
 logger = logging.getLogger("forcast.models")
 
@@ -48,6 +48,20 @@ def single_threaded_blas() -> Iterator[None]:
         return
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+def reject(row: dict, spec: str, series: pd.Series, problem: str) -> None:
+    """Mark candidate ``row`` rejected and warn (:class:`RejectedSpecificationWarning`) that the next is tried."""
+    row["status"] = f"rejected: {problem}"
+    warnings.warn(f"{spec} was rejected for {describe_series(series)}: {problem}. The next specification by AICc "
+                  f"is tried.", RejectedSpecificationWarning, stacklevel=5)
+
+
+def no_specification(family: str, series: pd.Series, candidates: list[dict], instead: str) -> ModelFitError:
+    """The error when every candidate of ``family`` failed or was rejected, listing each one's status."""
+    tried = "; ".join(f"{c['spec']}: {c['status']}" for c in candidates)
+    return ModelFitError(f"No {family} specification could be fitted to {describe_series(series)} ({tried}). Use "
+                         f"{instead} or a baseline such as 'seasonal_naive'.")
 
 
 def warning_note(caught: list) -> str:

@@ -46,15 +46,14 @@ explode or fall far below zero are rejected as for ETS (:func:`forcast.models._s
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ModelFitError, ParameterError, RejectedSpecificationWarning
+from ..errors import ModelFitError, ParameterError
 from ..events import excluded_mask, extra_regressors, level_shift_regressors, level_shifts
-from ..series import PERIODS_PER_YEAR, describe_series
+from ..series import PERIODS_PER_YEAR
 from . import _selection as sel
 from .base import Model
 
@@ -245,14 +244,8 @@ class ARIMA(Model):
                         c["aicc"] = float(c["aicc"] + 2 * fits[o]["result"].nobs_effective * np.log(self.scale_))
                 self.aicc_ = rows[o]["aicc"]
                 return
-            row["status"] = f"rejected: {problem}"
-            warnings.warn(f"{row['spec']} was rejected for {describe_series(self.series_)}: {problem}. The next "
-                          f"specification by AICc is tried.", RejectedSpecificationWarning, stacklevel=4)
-        tried = "; ".join(f"{c['spec']}: {c['status']}" for c in self.candidates_)
-        raise ModelFitError(
-            f"No ARIMA specification could be fitted to {describe_series(self.series_)} ({tried}). Use ETS or a "
-            f"baseline such as 'seasonal_naive'."
-        )
+            sel.reject(row, row["spec"], self.series_, problem)
+        raise sel.no_specification("ARIMA", self.series_, self.candidates_, "ETS")
 
     # ------------------------------------------------------------------ simulate / describe
     def _simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:

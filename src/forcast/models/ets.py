@@ -50,15 +50,14 @@ alone leaves out (national backtest: coverage of the 95% intervals of financial-
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ModelFitError, ParameterError, RejectedSpecificationWarning
+from ..errors import ModelFitError, ParameterError
 from ..events import excluded_mask, level_shifts, regressor_events
-from ..series import PERIODS_PER_YEAR, describe_series
+from ..series import PERIODS_PER_YEAR
 from . import _selection as sel
 from .base import Model
 
@@ -211,14 +210,8 @@ class ETS(Model):
                 row["status"] = "selected" + row["status"][len("fitted"):]
                 self.result_, self.specification_, self.aicc_ = res, spec, aicc
                 return
-            row["status"] = f"rejected: {problem}"
-            warnings.warn(f"{spec} was rejected for {describe_series(self.series_)}: {problem}. The next "
-                          f"specification by AICc is tried.", RejectedSpecificationWarning, stacklevel=4)
-        tried = "; ".join(f"{c['spec']}: {c['status']}" for c in self.candidates_)
-        raise ModelFitError(
-            f"No ETS specification could be fitted to {describe_series(self.series_)} ({tried}). Use ARIMA or "
-            f"a baseline such as 'seasonal_naive'."
-        )
+            sel.reject(row, spec, self.series_, problem)
+        raise sel.no_specification("ETS", self.series_, self.candidates_, "ARIMA")
 
     # ------------------------------------------------------------------ simulate / describe
     def _simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
