@@ -62,6 +62,11 @@ def _shift_words(event, r: MeasureResult) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- sections
+#: Said in the summary when intervals are calibrated (in words only: the numbers are in the method section).
+CALIBRATED_SHORT = ("The intervals are calibrated: widened so that past forecasts' errors would have fallen inside "
+                    "them at the stated rates (see the method section).")
+
+
 def summary_section(inputs: ChapterInputs, tables: dict[str, MeasureTables], headline: Table) -> Section:
     shown = headline.formatted()
     blocks: list = []
@@ -88,6 +93,8 @@ def summary_section(inputs: ChapterInputs, tables: dict[str, MeasureTables], hea
         accuracy = _coverage_words(r, t, short=True)
         if accuracy:
             parts.append(accuracy)
+        if r.calibration is not None:
+            parts.append(CALIBRATED_SHORT)
         if r.stand_in:
             parts.append(STAND_IN)
         blocks.append(Paragraph(" ".join(parts)))
@@ -156,6 +163,8 @@ def projection_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) 
         if shifts and len(t.main_rows):
             parts.append(f"The change into {t.main_rows['financial_year'].iloc[0]} is left out of that description: "
                          f"it spans the {_shift_words(shifts[0], r)}.")
+        parts.append(r.calibration_note if r.calibration is not None else
+                     "The intervals are the models' own (not calibrated on past forecast errors).")
         if r.stand_in:
             parts.append(STAND_IN)
         blocks += [Paragraph(" ".join(parts)), t.projection]
