@@ -326,11 +326,9 @@ class Backtest:
 
     def widened(self, calibration: Any) -> "Backtest":
         """The same backtest with every path widened by ``calibration`` exactly as :func:`forcast.forecast` does."""
-        from .forecast import horizon_years
-        from .paths import widen
+        from .forecast import calibrate
 
-        folds = [Fold(f.origin, f.index, {n: widen(p, calibration.factors_for(n, horizon_years(f.index)))
-                                          for n, p in f.paths.items()},
+        folds = [Fold(f.origin, f.index, calibrate(f.paths, f.index, calibration),
                       f.events, [*f.notes, calibration.note], f.specifications) for f in self.folds]
         return Backtest(self.series, self.splitter, self.levels, folds, self.seed, self.n_paths, calibration)
 

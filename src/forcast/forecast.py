@@ -109,13 +109,12 @@ class Forecast:
         full = self.series.index.append(self.index)
         weights_all = fiscal.rolling_12_month_weights(full)
         keep = [c for c in weights_all.columns if weights_all.loc[self.index, c].to_numpy().sum() > 0]
-        frames = []
-        for name, p in self.simulated.items():
-            fw = weights_all.loc[self.index, keep]
-            ow = weights_all.loc[self.series.index, keep]
-            totals = p @ fw.to_numpy() + self.series.to_numpy(dtype=float) @ ow.to_numpy()
-            frames.append(self._frame(pd.Index(keep, name="group").astype(str), name, totals,
-                                      (ow.to_numpy() > 0).sum(axis=0)))
+        fw = weights_all.loc[self.index, keep].to_numpy()
+        ow = weights_all.loc[self.series.index, keep].to_numpy()
+        observed = self.series.to_numpy(dtype=float) @ ow  # the same for every model
+        labels = pd.Index(keep, name="group").astype(str)
+        frames = [self._frame(labels, name, p @ fw + observed, (ow > 0).sum(axis=0))
+                  for name, p in self.simulated.items()]
         return pd.concat(frames, ignore_index=True).rename(columns={"group": "window_end"})
 
     def _groups(self, grouping: fiscal.Grouping) -> pd.DataFrame:
@@ -312,10 +311,16 @@ def forecast(
         result.notes.append(f"{len(gaps)} period(s) missing from the source data were treated as missing, not as "
                             f"zero: {', '.join(str(e.period) for e in gaps[:10])}{' ...' if len(gaps) > 10 else ''}.")
     if calibration is not None:
-        result.simulated = {name: widen(p, calibration.factors_for(name, horizon_years(index)))
-                            for name, p in simulated.items()}
+        result.simulated = calibrate(simulated, index, calibration)
         result.notes.append(calibration.note)
     return result
+
+
+def calibrate(simulated: dict[str, np.ndarray], index: pd.PeriodIndex, calibration: Any) -> dict[str, np.ndarray]:
+    """Each model's paths widened by ``calibration``'s factor for each period's horizon year (the one place
+    forecasts and backtests apply a calibration)."""
+    years = horizon_years(index)
+    return {name: widen(p, calibration.factors_for(name, years)) for name, p in simulated.items()}
 
 
 def missing_period_events(series: pd.Series) -> tuple:

@@ -46,8 +46,7 @@ def fan_chart(fc: "Forecast", ax=None, model: str | None = None, history: int | 
     # connect the forecast to the last observation so the fan starts where the history ends
     x0 = np.concatenate([[_x(hist.index)[-1]], x])
     last = float(hist.iloc[-1])
-    for level, alpha in sorted(((lv, a) for lv, a in zip(sorted(fc.levels, reverse=True), (0.18, 0.32, 0.45))),
-                               key=lambda t: -t[0]):
+    for level, alpha in zip(sorted(fc.levels, reverse=True), (0.18, 0.32, 0.45)):  # widest band first
         lo = np.concatenate([[last], own[f"lower_{level:g}"].to_numpy()])
         hi = np.concatenate([[last], own[f"upper_{level:g}"].to_numpy()])
         ax.fill_between(x0, lo, hi, color=BAND_COLOUR, alpha=alpha, lw=0, label=f"{level:g}% interval ({model})")
@@ -60,15 +59,14 @@ def fan_chart(fc: "Forecast", ax=None, model: str | None = None, history: int | 
         other = table[table["model"] == name]
         ax.plot(x0, np.concatenate([[last], other["mean"].to_numpy()]), color=colour, ls=style, lw=1.2,
                 label=f"Mean ({name})")
+    from .events import LevelShift, to_period
+
     for event in fc.events:
-        start = getattr(event, "start", None)
-        if start is not None and type(event).__name__ == "LevelShift":
-            when = pd.Period(pd.Timestamp(str(start)) if not isinstance(start, pd.Period) else start.start_time,
-                             freq=fc.series.index.freq).start_time
+        if isinstance(event, LevelShift):
+            when = to_period(event.start, fc.series.index.freq).start_time
             ax.axvline(when, color="grey", lw=1, ls="--")
-            ax.annotate(getattr(event, "label", "level shift"), (when, ax.get_ylim()[1]), fontsize=8,
-                        color="grey", ha="left", va="top", rotation=90, xytext=(3, -3),
-                        textcoords="offset points")
+            ax.annotate(event.label, (when, ax.get_ylim()[1]), fontsize=8, color="grey", ha="left", va="top",
+                        rotation=90, xytext=(3, -3), textcoords="offset points")
     who = f"{m['force']}: " if m["force"] else ""
     ax.set_title(f"{who}{m['measure'].replace('_', ' ')} ({m['frequency']}), forecast to "
                  f"{fc.financial_years()['financial_year'].iloc[-1]}")

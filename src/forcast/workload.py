@@ -23,17 +23,16 @@ which inputs are assumptions and where they came from.
 from __future__ import annotations
 
 import logging
-import zlib
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .series import stand_in_note
 from .errors import ParameterError
+from .forecast import model_seed
 from .paths import summarise
-from .series import describe_series, meta
+from .series import describe_series, meta, stand_in_note
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +185,7 @@ def workload(
         raise ParameterError(f"models must name models of this forecast ({', '.join(forecast.simulated)}). "
                              f"Got {list(models)!r}.")
     seed = forecast.seed if seed is None else seed
-    rng = np.random.default_rng(None if seed is None else np.random.SeedSequence([int(seed), zlib.crc32(b"aht")]))
+    rng = model_seed(seed, "aht")  # the handling-time draws get their own stream, as each model does
     draws = handling.draw(forecast.n_paths, rng)
     frames = []
     for name in names:
