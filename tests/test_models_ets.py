@@ -44,9 +44,8 @@ def test_seeded_paths_are_identical_and_have_the_contract_shape(fitted):
 
 def test_describe_lists_every_candidate_and_the_one_selected(fitted):
     d = fitted.describe()
-    assert re.fullmatch(r"ETS\(A,(N|A|Ad),(N|A)\)", d["specification"])
-    assert [c["spec"] for c in d["candidates"]] == [
-        "ETS(A,N,N)", "ETS(A,N,A)", "ETS(A,A,N)", "ETS(A,A,A)", "ETS(A,Ad,N)", "ETS(A,Ad,A)"]
+    assert re.fullmatch(r"ETS\(A,(N|Ad),(N|A)\)", d["specification"])
+    assert [c["spec"] for c in d["candidates"]] == ["ETS(A,N,N)", "ETS(A,N,A)", "ETS(A,Ad,N)", "ETS(A,Ad,A)"]
     selected = [c for c in d["candidates"] if c["status"].startswith("selected")]
     assert len(selected) == 1 and selected[0]["spec"] == d["specification"]
     assert d["aicc"] == selected[0]["aicc"] == min(c["aicc"] for c in d["candidates"])
@@ -151,7 +150,6 @@ def test_daily_series_get_a_weekly_season():
     ({"trend": "multiplicative"},
      r"ETS `trend` must be one of 'auto', 'none', None, 'additive'\. Got 'multiplicative'"),
     ({"damped": "yes"}, r"ETS `damped` must be one of 'auto', True, False\. Got 'yes'"),
-    ({"trend": "none", "damped": True}, r"ETS `damped=True` needs a trend"),
     ({"fourier": -1}, r"ETS `fourier` must be 'auto' or an integer 0\.\.10\. Got -1"),
 ])
 def test_bad_parameters_are_rejected_at_fit(kwargs, message, quarterly):
@@ -201,3 +199,11 @@ def test_parameter_draws_widen_the_paths_but_keep_the_forecast_mean(monkeypatch)
     sd = narrow.std(axis=0)
     assert np.all(np.abs(wide.mean(axis=0) - mean) < 5 * wide.std(axis=0) / np.sqrt(4000))
     assert np.all(wide.std(axis=0) > 0.97 * sd) and wide.std(axis=0)[-1] > 1.02 * sd[-1]
+
+
+def test_trends_are_damped_by_default_and_undamped_only_on_request(quarterly):
+    default = [c["spec"] for c in ETS().fit(quarterly).describe()["candidates"]]
+    assert not any(",A," in s for s in default) and any(",Ad," in s for s in default)
+    both = [c["spec"] for c in ETS(damped="auto").fit(quarterly).describe()["candidates"]]
+    assert any(",A," in s for s in both) and any(",Ad," in s for s in both)
+    assert ETS(trend="none", damped=True).fit(quarterly).describe()["specification"].startswith("ETS(A,N,")

@@ -1,8 +1,14 @@
 """Exponential smoothing (ETS) with an automatic choice of specification.
 
 The model is statsmodels' :class:`~statsmodels.tsa.exponential_smoothing.ets.ETSModel` (innovations state space).
-Only **additive-error** specifications are considered: the trend is none, additive or additive damped; the season
-is none or additive. Multiplicative errors are left out on purpose: for the volumes forcast models (thousands of
+Only **additive-error** specifications are considered: the trend is none or additive **damped** (by default; an
+undamped trend on request, ``damped="auto"`` or ``False``); the season is none or additive. Damped by default
+because an undamped trend is carried unchanged to the end of the horizon: four years ahead that extrapolation did
+more harm than good on police demand (national backtest, 44 forces, origins 2011–2017: financial-year MAPE one to
+four years ahead 7.4/15.0/23.1/30.7% with undamped trends among the candidates, 6.8/13.4/18.3/21.7% with damped
+ones only; see ``docs/backtesting.md``), and damped trends are the long-standing robust choice for forecasts
+several years ahead (Gardner and McKenzie 1985; Hyndman and Athanasopoulos, *Forecasting: Principles and
+Practice*). Multiplicative errors are left out on purpose: for the volumes forcast models (thousands of
 crimes or calls per period) they add little, and their simulated paths can be unstable. The specification with the
 smallest AICc is chosen (the AICc counts the parameters as R's ``forecast::ets`` does: smoothing parameters, the
 initial states less the one seasonal state fixed by the others, and the variance; statsmodels' own ``aicc`` counts
@@ -75,8 +81,8 @@ class ETS(Model):
         ``"auto"`` tries no trend and an additive trend.
     seasonal : {"auto", "none", "additive"}
         ``"auto"`` tries both when the season can be estimated (cycle 2..24, two full cycles observed).
-    damped : {"auto", True, False}
-        Whether an additive trend is damped; ``"auto"`` tries both.
+    damped : {True, "auto", False}
+        Whether an additive trend is damped: ``True`` (default), ``False``, or ``"auto"`` to try both by AICc.
     fourier : "auto" or int
         Yearly Fourier harmonics removed before fitting daily/weekly series (``"auto"``: 3 with two or more years
         of data, else 0); 0 turns it off.
@@ -84,7 +90,7 @@ class ETS(Model):
 
     name = "ets"
 
-    def __init__(self, trend: Any = "auto", seasonal: Any = "auto", damped: Any = "auto",
+    def __init__(self, trend: Any = "auto", seasonal: Any = "auto", damped: Any = True,
                  fourier: Any = "auto") -> None:
         self.trend = trend
         self.seasonal = seasonal
@@ -148,8 +154,6 @@ class ETS(Model):
                 raise ParameterError(
                     f"ETS `{name}` must be one of {', '.join(repr(k) for k in allowed)}. Got {value!r}."
                 )
-        if self.damped is True and self.trend in ("none", None):
-            raise ParameterError("ETS `damped=True` needs a trend. Got trend='none'. Use trend='additive'.")
         if not (self.fourier == "auto" or (isinstance(self.fourier, (int, np.integer))
                                            and not isinstance(self.fourier, bool) and 0 <= self.fourier <= 10)):
             raise ParameterError(f"ETS `fourier` must be 'auto' or an integer 0..10. Got {self.fourier!r}.")
