@@ -180,7 +180,7 @@ def test_weekly_series_use_fourier_regressors_not_seasonal_arma():
 
 
 def test_manual_differencing_is_honoured(quarterly):
-    d = ARIMA(d=1, D=0, max_p=1, max_q=1, max_P=0, max_Q=0).fit(quarterly).describe()
+    d = ARIMA(d=1, D=0, max_p=1, max_q=1, max_P=0, max_Q=0, drift=True).fit(quarterly).describe()
     assert re.fullmatch(r"ARIMA\([01],1,[01]\) with drift", d["specification"])
     assert d["tests"]["kpss_pvalue"] is None
 
@@ -191,6 +191,7 @@ def test_manual_differencing_is_honoured(quarterly):
     ({"d": 3}, r"ARIMA `d` must be 'auto' or an integer from 0 to 2\. Got 3"),
     ({"D": "yes"}, r"ARIMA `D` must be 'auto' or an integer from 0 to 1\. Got 'yes'"),
     ({"fourier": True}, r"ARIMA `fourier` must be 'auto' or an integer 0\.\.10\. Got True"),
+    ({"drift": "yes"}, r"ARIMA `drift` must be False, 'auto' or True\. Got 'yes'"),
 ])
 def test_bad_parameters_are_rejected_at_fit(kwargs, message, quarterly):
     with pytest.raises(ParameterError, match=message):
@@ -205,7 +206,7 @@ def _walk(drift, seed):
 
 
 def test_drift_is_searched_and_estimated_with_its_uncertainty():
-    model = ARIMA(d=1, D=0, max_P=0, max_Q=0).fit(_walk(500.0, seed=4))
+    model = ARIMA(d=1, D=0, max_P=0, max_Q=0, drift="auto").fit(_walk(500.0, seed=4))
     d = model.describe()
     specs = [c["spec"] for c in d["candidates"]]
     assert any(s.endswith("with drift") for s in specs) and any(not s.endswith("with drift") for s in specs)
@@ -213,3 +214,19 @@ def test_drift_is_searched_and_estimated_with_its_uncertainty():
     assert d["params"]["intercept"] == pytest.approx(500, rel=0.3)
     # paths draw the drift from its estimate: it is a state regressor with a standard error near 400 / sqrt(50)
     assert model.result_.model.k_exog == 1 and 20 < model.drift_[1] * model.scale_ < 200
+
+
+def test_no_drift_by_default_so_a_past_slope_is_not_carried_four_years_ahead():
+    walk = _walk(500.0, seed=4)
+    specs = [c["spec"] for c in ARIMA(d=1, D=0, max_P=0, max_Q=0).fit(walk).describe()["candidates"]]
+    assert specs and not any("drift" in s for s in specs)
+    # ARIMA(0,1,0): without the drift the mean path stays at the last value; with it, it climbs ~500 a quarter
+    walk_only = dict(d=1, D=0, max_p=0, max_q=0, max_P=0, max_Q=0)
+    model = ARIMA(**walk_only).fit(walk)
+    assert model.describe()["specification"] == "ARIMA(0,1,0)" and model.drift_kind_ is None
+    assert model.simulate(16, 2000, np.random.default_rng(0)).mean(axis=0)[-1] - walk.iloc[-1] == pytest.approx(
+        0, abs=300)
+    forced = ARIMA(**walk_only, drift=True).fit(walk)
+    assert forced.describe()["specification"] == "ARIMA(0,1,0) with drift"
+    assert forced.simulate(16, 2000, np.random.default_rng(0)).mean(axis=0)[-1] - walk.iloc[-1] == pytest.approx(
+        16 * 500, rel=0.35)
