@@ -146,6 +146,17 @@ def test_known_by_learns_only_from_years_that_had_ended(learned):
     assert early.origins == ("2011-03-31", "2012-03-31", "2013-03-31")
 
 
+def test_exclude_years_leaves_out_every_forecast_of_those_years(learned):
+    bts, full = learned
+    fy = pd.concat([bt.financial_years() for bt in bts])
+    left_out = fy[fy["financial_year"] == "2014/15"].groupby("horizon_year").size()
+    cal = Calibration.from_backtests(bts, exclude_years="2014/15")
+    n = cal.factors.set_index("horizon_year")["n"] - full.factors.set_index("horizon_year")["n"]
+    assert (left_out > 0).all() and n.to_dict() == (-left_out).to_dict()
+    both = Calibration.from_backtests(bts, exclude_years=["2014/15", "2015/16"])
+    assert both.factors["n"].sum() == len(fy) - fy["financial_year"].isin(["2014/15", "2015/16"]).sum()
+
+
 def test_default_is_none_with_a_warning_when_not_installed(monkeypatch):
     monkeypatch.setattr(calib, "_DEFAULT_FILE", "no-such-calibration.json")
     with pytest.warns(CalibrationWarning, match="No default calibration"):

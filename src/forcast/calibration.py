@@ -148,15 +148,20 @@ class Calibration:
 
     @classmethod
     def from_backtests(cls, backtests: Iterable["Backtest"], min_points: int = DEFAULT_MIN_POINTS,
-                       known_by: Any = None) -> "Calibration":
+                       known_by: Any = None, exclude_years: Iterable[str] = ()) -> "Calibration":
         """Learn from several backtests pooled (e.g. every force), one ratio per forecast financial year.
 
         ``known_by`` (a date) keeps only financial years that had ended by then, so a calibration can be learned
         "in real time" and tested on later origins without learning from the data it is judged on.
+        ``exclude_years`` (financial-year labels such as ``"2015/16"``) leaves out every forecast *of* those
+        years, from any origin, so a calibration can be cross-validated by target year.
         """
         backtests = list(backtests)
         if not backtests:
             raise ParameterError("`backtests` must hold at least one Backtest. Got none.")
+        if isinstance(exclude_years, str):
+            exclude_years = [exclude_years]
+        exclude_years = set(exclude_years)
         frames, names, origins = [], [], set()
         for bt in backtests:
             fy = bt.financial_years()
@@ -166,6 +171,8 @@ class Calibration:
                 cutoff = pd.Timestamp(known_by)
                 ends = fy["financial_year"].map(lambda lab: pd.Timestamp(year=int(lab[:4]) + 1, month=3, day=31))
                 fy = fy[ends <= cutoff]
+            if exclude_years:
+                fy = fy[~fy["financial_year"].isin(exclude_years)]
             origins.update(fy["origin"].unique())
             frames.append(fy)
         levels = backtests[0].levels
