@@ -15,7 +15,7 @@ The model is statsmodels' :class:`~statsmodels.tsa.statespace.sarimax.SARIMAX`. 
    d + D = 1, **no drift by default** (``drift=False``): a drift is a fixed slope carried unchanged to the end of
    the horizon, and for police demand four years ahead that extrapolation did more harm than good (national
    backtest, 44 forces, origins 2011–2017: financial-year MAPE one to four years ahead 7.6/17.1/26.9/36.3% with
-   the drift searched, 6.1/13.5/18.9/22.7% without; see ``docs/backtesting.md``). A trend the data keep showing
+   the drift searched, 6.1/13.4/18.8/22.7% without; see ``docs/backtesting.md``). A trend the data keep showing
    is still followed through differencing (d = 1 and D = 1 behaves like a local trend). ``drift="auto"`` searches
    it by AICc as in Hyndman–Khandakar (kept only when it improves the AICc); ``drift=True`` always includes it.
 5. **Orders** by AICc, stepwise (Hyndman–Khandakar): start from (0,d,0)(0,D,0), (1,d,0)(1,D,0) and (0,d,1)(0,D,1)
