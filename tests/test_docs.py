@@ -216,8 +216,8 @@ def cli_reference() -> str:
 #: The modules in the API reference, in reading order. A module's ``__all__`` decides what is listed; without one,
 #: the public functions and classes defined in the module are.
 API_MODULES = (
-    "forcast", "forcast.datasets", "forcast.events", "forcast.check", "forcast.backtest", "forcast.metrics",
-    "forcast.calibration", "forcast.comparison", "forcast.calls", "forcast.holidays", "forcast.workload",
+    "forcast", "forcast.datasets", "forcast.events", "forcast.check", "forcast.backtest", "forcast.origins",
+    "forcast.metrics", "forcast.calibration", "forcast.comparison", "forcast.calls", "forcast.holidays", "forcast.workload",
     "forcast.wording", "forcast.fms", "forcast.fiscal", "forcast.paths", "forcast.plotting", "forcast.series",
     "forcast.models.base", "forcast.models.ets", "forcast.models.arima", "forcast.models.combination",
     "forcast.models.baselines", "forcast.errors",

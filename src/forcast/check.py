@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import fiscal
-from .backtest import observable_events, origin_end, origin_period
+from .origins import observable_events, origin_end, origin_period
 from .errors import ParameterError, SeriesTooShortError
 from .forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, Forecast, forecast
 from .models.base import Model
