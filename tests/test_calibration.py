@@ -10,7 +10,7 @@ from forcast import calibration as calib
 from forcast import metrics
 from forcast.backtest import backtest
 from forcast.calibration import Calibration, coverage_by_horizon, ratios
-from forcast.errors import CalibrationWarning
+from forcast.errors import CalibrationWarning, ParameterError
 from forcast.models.base import Model
 from forcast.series import make_series
 
@@ -161,3 +161,14 @@ def test_default_is_none_with_a_warning_when_not_installed(monkeypatch):
     monkeypatch.setattr(calib, "_DEFAULT_FILE", "no-such-calibration.json")
     with pytest.warns(CalibrationWarning, match="No default calibration"):
         assert calib.default() is None
+
+
+def test_refinement_learns_on_the_widened_totals(learned):
+    bts, refined = learned
+    plain = Calibration.from_backtests(bts, refine=0)
+    assert list(plain.factors["factor_95"]) == list(refined.factors["factor_95"])  # step 2 is the same
+    # the refined factors are what the widened financial-year totals needed: re-scoring them asks for ~nothing more
+    again = Calibration.from_frame(pd.concat([bt.widened(refined).financial_years() for bt in bts]))
+    assert again.factors["factor"].max() <= 1.02
+    with pytest.raises(ParameterError, match=r"`refine` must be an integer from 0 to 10\. Got -1"):
+        Calibration.from_backtests(bts, refine=-1)
