@@ -176,15 +176,14 @@ def calibrated_coverage(bts: list, model: str = "combination") -> pd.DataFrame:
                          "calibrated_80": a["coverage_80"], "calibrated_95": a["coverage_95"]})
 
 
-def cross_validated_coverage(bts: list, model: str = "combination") -> pd.DataFrame:
+def cross_validated_coverage(bts: list, years: list, model: str = "combination") -> pd.DataFrame:
     """Coverage by horizon at the evaluation origins after a calibration cross-validated by target year: the
     forecasts of each financial year are widened by a calibration learned from the forecasts of every *other*
     financial year (all origins, all forces). No actual is judged by a calibration learned from it, but unlike
-    :func:`calibrated_coverage` the calibration may have seen later years."""
+    :func:`calibrated_coverage` the calibration may have seen later years. ``years``: the financial years
+    forecast from the evaluation origins."""
     after = []
     first = pd.Timestamp(EVAL_ORIGINS[0])
-    fy = pd.concat([bt.financial_years() for bt in bts])
-    years = sorted(fy.loc[fy["origin"] >= first, "financial_year"].unique())
     for year in years:
         cal = Calibration.from_backtests(bts, exclude_years=[year])
         for bt in bts:
@@ -193,6 +192,14 @@ def cross_validated_coverage(bts: list, model: str = "combination") -> pd.DataFr
                               & (wide["financial_year"] == year)])
     a = coverage_by_horizon(pd.concat(after)).set_index("horizon_year")
     return a[["n", "coverage_80", "coverage_95"]].rename(columns=lambda c: c.replace("coverage", "cross_validated"))
+
+
+def _print_coverage(title: str, table: pd.DataFrame, column: str, label: str) -> None:
+    """A coverage-by-horizon table and its 95% coverage over all horizons (weighted by the forecasts judged)."""
+    print(title)
+    print(table.to_string(float_format=lambda v: f"{v:.3f}"))
+    overall = (table["n"] * table[column]).sum() / table["n"].sum()
+    print(f"{label}, all horizons: 95% intervals held {overall:.1%}.")
 
 
 def main(argv=None) -> int:
@@ -243,18 +250,13 @@ def main(argv=None) -> int:
     if "combination" in table.index:
         cov95 = table.loc["combination", "coverage_95"]
         print(f"\nCombination: 95% intervals held {cov95:.1%} of financial-year actuals.")
-        cal = calibrated_coverage(bts)
-        print("Coverage by horizon year before and after calibration (each origin's calibration learned only from "
-              "financial years ended by that origin, pooled over forces):")
-        print(cal.to_string(float_format=lambda v: f"{v:.3f}"))
-        overall = (cal["n"] * cal["calibrated_95"]).sum() / cal["n"].sum()
-        print(f"Calibrated in real time, all horizons: 95% intervals held {overall:.1%}.")
-        cv = cross_validated_coverage(bts)
-        print("\nCoverage after a calibration cross-validated by target year (each financial year's forecasts widened "
-              "by factors learned from the forecasts of every other financial year):")
-        print(cv.to_string(float_format=lambda v: f"{v:.3f}"))
-        overall = (cv["n"] * cv["cross_validated_95"]).sum() / cv["n"].sum()
-        print(f"Cross-validated, all horizons: 95% intervals held {overall:.1%}.")
+        _print_coverage("Coverage by horizon year before and after calibration (each origin's calibration learned "
+                        "only from financial years ended by that origin, pooled over forces):",
+                        calibrated_coverage(bts), "calibrated_95", "Calibrated in real time")
+        years = sorted(_eval_rows(fy)["financial_year"].unique())
+        _print_coverage("\nCoverage after a calibration cross-validated by target year (each financial year's "
+                        "forecasts widened by factors learned from the forecasts of every other financial year):",
+                        cross_validated_coverage(bts, years), "cross_validated_95", "Cross-validated")
     if args.write_calibration:
         cal = Calibration.from_backtests(bts)
         cal.to_json(CALIBRATION_FILE)

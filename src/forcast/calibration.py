@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from . import fiscal
 from .errors import CalibrationWarning, ParameterError
 from .series import meta
 
@@ -117,7 +118,7 @@ class _LearningRows:
     def __call__(self, fy: pd.DataFrame) -> pd.DataFrame:
         if self.known_by is not None:
             cutoff = pd.Timestamp(self.known_by)
-            ends = fy["financial_year"].map(lambda lab: pd.Timestamp(year=int(lab[:4]) + 1, month=3, day=31))
+            ends = fy["financial_year"].map(lambda lab: fiscal.parse_financial_year(lab).end_time.normalize())
             fy = fy[ends <= cutoff]
         excluded = [self.exclude_years] if isinstance(self.exclude_years, str) else list(self.exclude_years)
         return fy[~fy["financial_year"].isin(excluded)] if excluded else fy
