@@ -210,7 +210,7 @@ def test_calibration_widens_financial_year_deviations_by_its_factor():
         note = "widened twice"
 
         def factors_for(self, model, horizon_years):
-            return np.full(len(horizon_years), 2.0)
+            return np.full(len(horizon_years), 2.0), np.full(len(horizon_years), 2.0)
 
     kwargs = dict(origins=["2012-03-31"], models=("seasonal_naive",), seed=2, n_paths=500, baselines=False)
     s = seasonal_series()

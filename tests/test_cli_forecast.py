@@ -119,6 +119,6 @@ def test_check_uses_the_default_calibration_and_says_so(capsys):
     base = ["check", "--force", "Lancashire", "--origin", "2018-12-31", "--actual", "167436",
             "--models", "seasonal_naive", "--n-paths", "300"]
     assert main(base) == 0
-    assert "Intervals are calibrated: widened by factors" in capsys.readouterr().out
+    assert "Intervals are calibrated: widened above the forecast by factors" in capsys.readouterr().out
     assert main([*base, "--calibration", "none"]) == 0
     assert "Intervals are model-based (not calibrated)" in capsys.readouterr().out

@@ -75,6 +75,21 @@ def test_widen_keeps_the_mean_and_scales_relative_spread():
     assert y[:, 1].std() == pytest.approx(2 * x[:, 1].std(), rel=0.02)
 
 
+def test_widen_below_and_above_the_mean_by_different_factors():
+    x = np.random.default_rng(4).lognormal(np.log(100), 0.05, size=(40_000, 2))
+    y = P.widen(x, np.array([1.0, 1.5]), np.array([2.0, 1.5]))
+    np.testing.assert_allclose(y.mean(axis=0), x.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(y[:, 1], P.widen(x[:, 1:], 1.5)[:, 0])  # equal factors: the symmetric widening
+    m = x[:, 0].mean()
+    # each value keeps its rank; quantiles move by their side's factor, up to the constant that keeps the mean
+    np.testing.assert_array_equal(np.argsort(y[:, 0]), np.argsort(x[:, 0]))
+    q = [0.025, 0.975]
+    lo_x, hi_x = np.log(np.quantile(x[:, 0], q) / m)
+    lo_y, hi_y = np.log(np.quantile(y[:, 0], q) / m)
+    shift = (hi_y - 2 * hi_x)  # the rescaling moves every value by the same log-distance
+    assert lo_y == pytest.approx(lo_x + shift, abs=1e-9) and shift < 0
+
+
 def test_widen_by_a_large_factor_stays_positive_and_unbiased():
     x = np.random.default_rng(3).normal(1000, 300, size=(50_000, 3)).clip(1)
     y = P.widen(x, 6.0)

@@ -1,4 +1,5 @@
-"""Interval calibration: widen intervals so that past actuals would have fallen inside them at the stated rates.
+"""Interval calibration: widen intervals so that past actuals would have fallen outside them no more often than
+the stated rates allow, on either side.
 
 Model intervals come from the model's own assumptions and are often too narrow for financial-year totals four
 years ahead (recording-practice changes are not in any model). A :class:`Calibration` is learned from backtests:
@@ -7,29 +8,39 @@ years ahead (recording-practice changes are not in any model). A :class:`Calibra
    ``r = |log(actual / predicted)| / |log(bound / predicted)|`` with the bound on the side the actual fell
    (``upper`` above, ``lower`` below), at each level: errors are measured relative to the forecast, since demand
    errors are proportional. The interval would have held the actual iff ``r <= 1``, and would have held it after
-   widening by ``f`` (on the same relative scale) iff ``r <= f``.
-2. Per model and horizon year, ``f_L`` is the smallest ratio such that at least ``L``% of the ratios are
-   ``<= f_L`` (the ``ceil(L/100 * n)``-th smallest), floored at 1: calibration only ever widens.
-   The factor used is ``max(f_80, f_95)``, so both levels reach their rate on the learning data.
-3. **Small samples.** A model and horizon year with fewer than ``min_points`` (default 20) ratios take the
-   factor learned from all that model's horizon years together; the factors then never fall as the horizon grows
-   (a running maximum). One force's 15-year history gives only a handful of financial years per horizon, so
-   pooling many series (:meth:`Calibration.from_backtests`, e.g. all 44 forces) is what makes the per-horizon
+   widening that side by ``f`` (on the same relative scale) iff ``r <= f``.
+2. **Each side on its own.** A 95% interval is equal-tailed: 2.5% of actuals should fall above it and 2.5%
+   below. Per model and horizon year, the upper factor at level ``L`` is the smallest that leaves at most
+   ``(100 - L) / 2``% of *all* the forecasts' actuals above the widened bound (the ``ceil((100 + L) / 200 * n)``-th
+   smallest of the ratios of actuals above the forecast, counting actuals below it as 0), and likewise the lower
+   factor; the larger over the levels is kept (``tail_upper``, ``tail_lower``). Recorded crime's misses are
+   lopsided: on the national backtest, widening both sides by one factor left 4.3–4.9% of the learning data's
+   actuals above the upper 95% bound and 0.3–0.8% below the lower, so an upper bound read as "a 1-in-40 chance
+   of more" was passed about twice as often as that.
+3. **A floor against a change of direction.** Each side is widened at least by the **two-sided** factor — the
+   smallest ``f`` with at least ``L``% of all ratios ``<= f`` (``two_sided``, larger over the levels) — and by at
+   least 1 (calibration only ever widens). The side that rarely missed in the learning years may be the side that
+   misses next (recorded crime fell to 2013/14, rose with the recording changes from 2014, fell in the pandemic),
+   so it keeps the width a direction-blind calibration would give it. That side's intervals are therefore
+   conservative on the learning data.
+4. **Small samples.** A model and horizon year with fewer than ``min_points`` (default 20) ratios take the
+   factors learned from all that model's horizon years together; the factors then never fall as the horizon grows
+   (a running maximum per side). One force's 15-year history gives only a handful of financial years per horizon,
+   so pooling many series (:meth:`Calibration.from_backtests`, e.g. all 44 forces) is what makes the per-horizon
    factors meaningful.
-4. **Refinement** (:meth:`Calibration.from_backtests`, ``refine`` rounds, default 2). A factor widens each
+5. **Refinement** (:meth:`Calibration.from_backtests`, ``refine`` rounds, default 2). A factor widens each
    period's deviations, and the financial-year total of the widened paths moves by about, not exactly, that
-   factor (the periods' deviations do not move together, and the paths are rescaled to keep the mean, which
-   pulls the upper bound in). So the backtests are widened, their financial-year totals re-scored, and each
-   factor is multiplied by the ratio the widened totals still need (step 2 again, without the floor at 1).
-   On the national backtest the combination's 95% intervals then held 94.8–95.5% of the learning data's
-   actuals at each horizon (94.3–94.9% without refinement). ``factor_80`` and ``factor_95`` in the
-   table stay those of step 2; ``factor`` is the refined one that is applied.
+   factor (the periods' deviations do not move together, and the paths are rescaled to keep the mean). So the
+   backtests are widened, their financial-year totals re-scored, and each side's factor is multiplied by what the
+   widened totals still need for that side's tail rate (step 2 again, without the floor at 1), then floored as in
+   step 3. ``two_sided``, ``tail_lower`` and ``tail_upper`` in the table stay those of steps 2–3;
+   ``factor_lower`` and ``factor_upper`` are the refined ones that are applied.
 
 :func:`forcast.forecast` applies a calibration with :func:`forcast.paths.widen`: each path's per-period
-relative deviation from the mean, ``log(value / mean)``, is multiplied by the factor of its horizon year and the
-mean is kept. Widened intervals therefore stay above zero and are wider above the mean than below it, as
-proportional errors are. For a financial-year total the factor applies approximately (exactly when the periods'
-relative deviations move together); the benchmark reports the coverage actually reached with the widened paths.
+relative deviation from the mean, ``log(value / mean)``, is multiplied by the factor of its horizon year and side
+(``factor_upper`` above the mean, ``factor_lower`` below) and the mean is kept. Widened intervals therefore stay
+above zero and are wider above the mean than below it, as proportional errors are. For a financial-year total the
+factors apply approximately; the benchmark reports the coverage actually reached with the widened paths.
 """
 
 from __future__ import annotations
@@ -55,14 +66,16 @@ if TYPE_CHECKING:  # pragma: no cover
 logger = logging.getLogger(__name__)
 
 FORMAT = "forcast-calibration"
-#: 2: factors learned on the relative (log) scale that paths.widen applies; version 1 files (absolute ratios)
-#: do not match that widening and are refused.
-VERSION = 2
+#: 3: separate factors below and above the forecast (version 2 had one factor for both sides; version 1 learned
+#: absolute ratios); older files do not match this widening and are refused.
+VERSION = 3
 DEFAULT_MIN_POINTS = 20
 #: Rounds in which :meth:`Calibration.from_backtests` learns the factors again on the widened totals.
 REFINE_ROUNDS = 2
 _DEFAULT_FILE = "calibration.json"
-FACTOR_COLUMNS = ["model", "horizon_year", "n", "basis"]
+FACTOR_COLUMNS = ["model", "horizon_year", "n", "basis", "two_sided", "tail_lower", "tail_upper", "factor_lower",
+                  "factor_upper"]
+SIDES = ("lower", "upper")
 
 
 def coverage_by_horizon(fy: pd.DataFrame, levels: Sequence = (80, 95)) -> pd.DataFrame:
@@ -82,7 +95,7 @@ def ratios(fy: pd.DataFrame, level: float) -> pd.Series:
     This is the factor by which :func:`forcast.paths.widen` (relative, log-scale widening) must widen the interval
     for it to reach the actual.
     """
-    above = fy["actual"] >= fy["predicted"]
+    above = _above(fy)
     bound = np.where(above, fy[f"upper_{level:g}"], fy[f"lower_{level:g}"]).astype(float)
     predicted = fy["predicted"].to_numpy(dtype=float)
     actual = fy["actual"].to_numpy(dtype=float)
@@ -92,6 +105,11 @@ def ratios(fy: pd.DataFrame, level: float) -> pd.Series:
         ok = (predicted > 0) & (actual > 0) & (bound > 0) & (half > 0)
         r = np.where(ok, dev / np.where(ok, half, 1.0), np.nan)
     return pd.Series(r, index=fy.index)
+
+
+def _above(fy: pd.DataFrame) -> np.ndarray:
+    """True where the actual fell on the upper side of the forecast (at or above it)."""
+    return (fy["actual"] >= fy["predicted"]).to_numpy()
 
 
 def _quantile(r: np.ndarray, level: float) -> float:
@@ -104,8 +122,25 @@ def _quantile(r: np.ndarray, level: float) -> float:
     return float(r[max(k, 1) - 1]) * (1 + 1e-9)
 
 
-def _factor(r: np.ndarray, level: float) -> float:
-    return max(1.0, _quantile(r, level))
+class _Ratios:
+    """The ratios of a financial-year frame at each level, and the factors a set of its rows needs (unfloored)."""
+
+    def __init__(self, fy: pd.DataFrame, levels: Sequence):
+        self.levels = tuple(levels)
+        self.r = {lv: ratios(fy, lv).to_numpy() for lv in self.levels}
+        above = _above(fy)
+        # a side's ratios: the actuals on that side, and 0 (inside, whatever the width) for the others
+        on = {"upper": above, "lower": ~above}
+        self.side = {lv: {s: np.where(on[s] | ~np.isfinite(r), r, 0.0) for s in SIDES} for lv, r in self.r.items()}
+
+    def n(self, rows: np.ndarray) -> int:
+        return int(np.isfinite(self.r[self.levels[-1]][rows]).sum())
+
+    def two_sided(self, rows: np.ndarray) -> float:
+        return max(_quantile(self.r[lv][rows], lv) for lv in self.levels)
+
+    def tail(self, rows: np.ndarray, side: str) -> float:
+        return max(_quantile(self.side[lv][side][rows], (100 + lv) / 2) for lv in self.levels)
 
 
 @dataclass(frozen=True)
@@ -129,8 +164,10 @@ class Calibration:
     """Widening factors per model and horizon year, learned from backtests. Pass to ``forecast(calibration=)``.
 
     ``factors`` columns: ``model, horizon_year, n, basis`` (``"horizon year"`` or ``"all horizons"``),
-    ``factor_80``, ``factor_95`` and ``factor`` (the one applied). ``series`` names the series learned from and
-    ``origins`` the backtest origins (ISO dates).
+    ``two_sided``, ``tail_lower``, ``tail_upper`` (what each rule of steps 2–3 of the module docstring asks for,
+    before any floor: below 1 the model's intervals were wider than needed) and
+    ``factor_lower``, ``factor_upper`` (refined; the ones applied below and above the forecast). ``series`` names
+    the series learned from and ``origins`` the backtest origins (ISO dates).
     """
 
     factors: pd.DataFrame
@@ -153,21 +190,25 @@ class Calibration:
             raise ParameterError("Cannot learn a calibration from an empty backtest: no financial year was "
                                  "complete after any origin. Use a longer series or earlier origins.")
         levels = tuple(levels)
-        r = {lv: ratios(fy, lv) for lv in levels}
+        fy = fy.reset_index(drop=True)
+        r = _Ratios(fy, levels)
         rows = []
         for model, frame in fy.groupby("model", sort=False):
-            pooled = {lv: _factor(r[lv][frame.index].to_numpy(), lv) for lv in levels}
-            running = 1.0
+            every = frame.index.to_numpy()
+            pooled = {"two_sided": r.two_sided(every), **{f"tail_{s}": r.tail(every, s) for s in SIDES}}
+            running = dict.fromkeys(SIDES, 1.0)
             for h, cell in frame.groupby("horizon_year"):
-                n = int(np.isfinite(r[levels[-1]][cell.index]).sum())
+                n = r.n(cell.index.to_numpy())
                 enough = n >= min_points
-                fac = {lv: _factor(r[lv][cell.index].to_numpy(), lv) if enough else pooled[lv] for lv in levels}
-                running = max(running, *fac.values())
+                need = ({"two_sided": r.two_sided(cell.index.to_numpy()),
+                         **{f"tail_{s}": r.tail(cell.index.to_numpy(), s) for s in SIDES}} if enough else pooled)
+                for s in SIDES:
+                    running[s] = max(running[s], 1.0, need["two_sided"], need[f"tail_{s}"])
                 rows.append({"model": model, "horizon_year": int(h), "n": n,
-                             "basis": "horizon year" if enough else "all horizons",
-                             **{f"factor_{lv:g}": fac[lv] for lv in levels}, "factor": running})
-        factors = pd.DataFrame(rows)
-        skipped = int(sum((~np.isfinite(r[lv])).sum() for lv in levels))
+                             "basis": "horizon year" if enough else "all horizons", **need,
+                             **{f"factor_{s}": running[s] for s in SIDES}})
+        factors = pd.DataFrame(rows, columns=FACTOR_COLUMNS)
+        skipped = int(sum((~np.isfinite(r.r[lv])).sum() for lv in levels))
         if skipped:
             logger.info("calibration: %d ratios left out (zero-width intervals cannot be widened)", skipped)
         return cls(factors, levels, min_points=int(min_points), **info)
@@ -215,40 +256,43 @@ class Calibration:
         return cal
 
     def _refined(self, widened: pd.DataFrame) -> "Calibration":
-        """The factors multiplied, per model and horizon year, by the ratio still needed by the widened totals
-        (``widened``: the learning rows re-scored after widening by these factors); floored at 1 and never falling
-        as the horizon grows."""
-        r = {lv: ratios(widened, lv) for lv in self.levels}
+        """Each side's factor multiplied, per model and horizon year, by what the widened totals still need for
+        that side's tail rate (``widened``: the learning rows re-scored after widening by these factors); then
+        floored by the two-sided factor and 1 and never falling as the horizon grows."""
+        widened = widened.reset_index(drop=True)
+        r = _Ratios(widened, self.levels)
         rows = []
         for model, table in self.factors.groupby("model", sort=False):
             frame = widened[widened["model"] == model]
-            pooled = max(_quantile(r[lv][frame.index].to_numpy(), lv) for lv in self.levels)
-            running = 1.0
+            pooled = {s: r.tail(frame.index.to_numpy(), s) for s in SIDES}
+            running = dict.fromkeys(SIDES, 1.0)
             for row in table.sort_values("horizon_year").to_dict("records"):
-                cell = frame[frame["horizon_year"] == row["horizon_year"]]
-                need = (max(_quantile(r[lv][cell.index].to_numpy(), lv) for lv in self.levels)
-                        if row["basis"] == "horizon year" else pooled)
-                running = max(running, 1.0, row["factor"] * need)
-                rows.append({**row, "factor": running})
+                cell = frame.index[frame["horizon_year"] == row["horizon_year"]].to_numpy()
+                for s in SIDES:
+                    need = r.tail(cell, s) if row["basis"] == "horizon year" else pooled[s]
+                    running[s] = max(running[s], 1.0, row["two_sided"], row[f"factor_{s}"] * need)
+                rows.append({**row, **{f"factor_{s}": running[s] for s in SIDES}})
         return Calibration(pd.DataFrame(rows, columns=self.factors.columns), self.levels, self.series,
                            self.origins, self.frequency, self.measure, self.min_points, list(self.notes))
 
     # ------------------------------------------------------------------ using
-    def factors_for(self, model: str, horizon_years: Iterable[int]) -> np.ndarray:
-        """One factor per forecast period, from each period's horizon year (1 = the first financial year).
+    def factors_for(self, model: str, horizon_years: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
+        """``(lower, upper)``: one factor per forecast period for each side, from each period's horizon year
+        (1 = the first financial year).
 
-        Horizon years beyond those learned take the last learned factor; a model that was not in the backtests
-        takes the largest factor any model needed at that horizon.
+        Horizon years beyond those learned take the last learned factors; a model that was not in the backtests
+        takes the largest factors any model needed at that horizon.
         """
         h = np.asarray(horizon_years, dtype=int)
+        columns = [f"factor_{s}" for s in SIDES]
         table = self.factors[self.factors["model"] == model]
         if table.empty:
-            table = self.factors.groupby("horizon_year", as_index=False)["factor"].max()
+            table = self.factors.groupby("horizon_year", as_index=False)[columns].max()
         table = table.sort_values("horizon_year")
         known = table["horizon_year"].to_numpy()
-        values = table["factor"].to_numpy(dtype=float)
         pos = np.clip(np.searchsorted(known, h, side="right") - 1, 0, len(known) - 1)
-        return values[pos]
+        lower, upper = (table[c].to_numpy(dtype=float)[pos] for c in columns)
+        return lower, upper
 
     def applies_to(self, series: pd.Series) -> bool:
         """True when ``series`` has the frequency and measure this calibration was learned on."""
@@ -260,16 +304,17 @@ class Calibration:
         """One sentence for readers saying how the intervals were calibrated (factors of the combination, when
         it was calibrated, else of all models)."""
         own = self.factors[self.factors["model"] == "combination"]
-        factors = (own if len(own) else self.factors)["factor"]  # the headline model's, when there is one
-        lo, hi = float(factors.min()), float(factors.max())
+        table = own if len(own) else self.factors  # the headline model's, when there is one
+        spans = {s: _span(table[f"factor_{s}"]) for s in SIDES}
         who = (f"{len(self.series)} forces" if len(self.series) > 3 else " and ".join(self.series)) or "past series"
         when = _origin_span(self.origins)
-        if hi <= 1.0:
+        if max(table["factor_lower"].max(), table["factor_upper"].max()) <= 1.0:
             return (f"Intervals were checked against backtests of {who}{when}: past actuals fell inside them at "
                     f"the stated rates, so they are not widened.")
-        span = f"{lo:.1f}–{hi:.1f}" if round(lo, 1) != round(hi, 1) else f"{hi:.1f}"
-        return (f"Intervals are calibrated: widened by factors {span} learned from backtests of {who}{when} so "
-                f"that past actuals would have fallen inside them at the stated rates.")
+        how = (f"by factors {spans['upper']}" if spans["lower"] == spans["upper"]
+               else f"above the forecast by factors {spans['upper']} and below it by {spans['lower']}")
+        return (f"Intervals are calibrated: widened {how}, learned from backtests of {who}{when} so that past "
+                f"actuals would have fallen outside them no more often than the stated rates allow, above or below.")
 
     def table(self) -> pd.DataFrame:
         return self.factors.copy()
@@ -306,8 +351,9 @@ class Calibration:
                    tuple(data["origins"]), data.get("frequency"), data.get("measure"), int(data["min_points"]))
 
     def __repr__(self) -> str:
-        return f"<Calibration from {len(self.series)} series; factors {self.factors['factor'].min():.2f}–" \
-               f"{self.factors['factor'].max():.2f}>"
+        f = self.factors
+        return (f"<Calibration from {len(self.series)} series; factors below {f['factor_lower'].min():.2f}–"
+                f"{f['factor_lower'].max():.2f}, above {f['factor_upper'].min():.2f}–{f['factor_upper'].max():.2f}>")
 
 
 def default() -> Calibration | None:
@@ -327,6 +373,11 @@ def default() -> Calibration | None:
         warnings.warn(f"The installed default calibration cannot be used ({exc}); intervals are left as the models "
                       f"give them.", CalibrationWarning, stacklevel=2)
         return None
+
+
+def _span(factors: pd.Series) -> str:
+    lo, hi = float(factors.min()), float(factors.max())
+    return f"{lo:.1f}–{hi:.1f}" if round(lo, 1) != round(hi, 1) else f"{hi:.1f}"
 
 
 def _origin_span(origins: Sequence[str]) -> str:

@@ -317,10 +317,10 @@ def forecast(
 
 
 def calibrate(simulated: dict[str, np.ndarray], index: pd.PeriodIndex, calibration: Any) -> dict[str, np.ndarray]:
-    """Each model's paths widened by ``calibration``'s factor for each period's horizon year (the one place
-    forecasts and backtests apply a calibration)."""
+    """Each model's paths widened by ``calibration``'s factors (below and above the mean) for each period's horizon
+    year (the one place forecasts and backtests apply a calibration)."""
     years = horizon_years(index)
-    return {name: widen(p, calibration.factors_for(name, years)) for name, p in simulated.items()}
+    return {name: widen(p, *calibration.factors_for(name, years)) for name, p in simulated.items()}
 
 
 def missing_period_events(series: pd.Series) -> tuple:

@@ -72,26 +72,31 @@ def summarise(paths: np.ndarray, levels: Sequence = DEFAULT_LEVELS) -> pd.DataFr
     return pd.DataFrame(data)
 
 
-def widen(paths: np.ndarray, factors: np.ndarray | float) -> np.ndarray:
-    """Widen paths for calibration: scale each value's **relative** deviation from the per-period mean by
-    ``factors`` (a scalar or one factor per column), keeping the mean exactly.
+def widen(paths: np.ndarray, lower: np.ndarray | float, upper: np.ndarray | float | None = None) -> np.ndarray:
+    """Widen paths for calibration: scale each value's **relative** deviation from the per-period mean by a factor
+    (a scalar or one per column), ``lower`` for values below the mean and ``upper`` (default: ``lower``) for values
+    above it, keeping the mean exactly.
 
     The widening is done on the log scale — ``log(value / mean)`` is multiplied by the factor — and the result is
     rescaled so each column keeps its mean. Demand errors are proportional (a force twice the size has errors
     about twice as large), widened values stay positive (no interval reaches below zero and no truncation at zero
     biases the mean), and for deviations of a few percent it equals plain widening of the deviation. Quantiles
     move by the factor on the log scale: a bound ``b`` of a period with mean ``m`` becomes about
-    ``m * (b / m) ** factor``; :func:`forcast.calibration.ratios` learns factors on that same scale.
+    ``m * (b / m) ** factor``; :func:`forcast.calibration.ratios` learns factors on that same scale. With
+    different factors below and above, each value keeps its rank within its period (the scaling is monotone), so
+    quantiles below the mean move by ``lower`` and those above by ``upper``, before the rescaling that keeps the
+    mean shifts them all by the same small proportion.
     """
     paths = np.asarray(paths, dtype=float)
-    factors = np.broadcast_to(np.asarray(factors, dtype=float), paths.shape[1:])
+    below = np.broadcast_to(np.asarray(lower, dtype=float), paths.shape[1:])
+    above = below if upper is None else np.broadcast_to(np.asarray(upper, dtype=float), paths.shape[1:])
     centre = paths.mean(axis=0, keepdims=True)
-    if np.all(factors == 1.0):
+    if np.all(below == 1.0) and np.all(above == 1.0):
         return paths.copy()
     safe_centre = np.where(centre > 0, centre, 1.0)
     tiny = 1e-12 * np.maximum(safe_centre, 1.0)
     logdev = np.log(np.maximum(paths, tiny) / safe_centre)
-    out = safe_centre * np.exp(logdev * factors)
+    out = safe_centre * np.exp(logdev * np.where(logdev > 0, above, below))
     scale = np.divide(centre, out.mean(axis=0, keepdims=True), out=np.ones_like(centre),
                       where=out.mean(axis=0, keepdims=True) > 0)
     out = out * scale

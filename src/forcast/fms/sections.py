@@ -63,8 +63,8 @@ def _shift_words(event, r: MeasureResult) -> str:
 
 # ---------------------------------------------------------------------------------------------- sections
 #: Said in the summary when intervals are calibrated (in words only: the numbers are in the method section).
-CALIBRATED_SHORT = ("The intervals are calibrated: widened so that past forecasts' errors would have fallen inside "
-                    "them at the stated rates (see the method section).")
+CALIBRATED_SHORT = ("The intervals are calibrated: widened so that past actuals would have fallen above or below "
+                    "them no more often than the stated rates allow (see the method section).")
 
 
 def summary_section(inputs: ChapterInputs, tables: dict[str, MeasureTables], headline: Table) -> Section:
