@@ -31,9 +31,9 @@ import pandas as pd
 from .errors import (ColumnError, DateParseError, FrequencyError, MissingValueError, ParameterError,
                      SourceNotFoundError, UnreadableSourceError)
 from .series import FREQUENCIES, check_frequency_name, frequency_of, make_series
-from .validation import (check_columns, check_counts, check_dates, check_non_integer_option, check_not_empty,
-                         check_regular, check_steps, check_unique, listing, missing_mask, missing_periods,
-                         parse_number, plural, raise_timezone)
+from .frequency import check_dates, check_steps
+from .validation import (check_columns, check_counts, check_non_integer_option, check_not_empty, check_regular,
+                         check_unique, listing, missing_mask, missing_periods, parse_number, plural, raise_timezone)
 
 logger = logging.getLogger(__name__)
 
