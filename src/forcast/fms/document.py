@@ -15,8 +15,6 @@ All text is treated as untrusted (a force name may come from a user's file); eac
 from __future__ import annotations
 
 import io
-import math
-import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,12 +22,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Union
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 
 from ..errors import ParameterError
 from ..outputs import OutputFolder, PathLike
+from .formatting import display_frame, format_frame, is_number_column
 
 __all__ = [
     "FIGURE_DPI",
@@ -49,7 +47,6 @@ FORMATS: tuple[str, ...] = ("md", "html", "docx")
 #: Resolution of figures in every output (PNG files, HTML data URIs, Word pictures).
 FIGURE_DPI = 150
 #: What a missing value (NaN, None, NA) shows as in a table.
-MISSING = "–"
 
 _KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 _FIGURE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\.png\Z")
@@ -138,7 +135,7 @@ class Table:
         _require_text(self.caption, "Table caption")
         if self.key is not None:
             _require_key(self.key, "Table key", _KEY_RE, "fy_forecast")
-        frame = _display_frame(self.frame)
+        frame = display_frame(self.frame)
         formats = dict(self.number_format or {})
         labels = {str(c) for c in frame.columns}
         unknown = [c for c in formats if c not in labels]
@@ -151,7 +148,7 @@ class Table:
             _require_text(pattern, f"number_format[{column!r}]")
         object.__setattr__(self, "frame", frame)
         object.__setattr__(self, "number_format", MappingProxyType(formats))
-        object.__setattr__(self, "_formatted", _format_frame(frame, formats))
+        object.__setattr__(self, "_formatted", format_frame(frame, formats))
 
     def formatted(self) -> pd.DataFrame:
         """The table as display strings: same columns and rows as :attr:`frame`, every cell a ``str``."""
@@ -159,7 +156,7 @@ class Table:
 
     def numeric_columns(self) -> tuple[Any, ...]:
         """Columns holding numbers (not booleans); renderers right-align them."""
-        return tuple(c for i, c in enumerate(self.frame.columns) if _is_number_column(self.frame.iloc[:, i]))
+        return tuple(c for i, c in enumerate(self.frame.columns) if is_number_column(self.frame.iloc[:, i]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -346,72 +343,3 @@ def _check_unique(names: list[str], what: str, argument: str) -> None:
             f"Each {what} must be unique in a chapter, but {len(repeated)} appear more than once: {repeated}. "
             f"Give those blocks different `{argument}` values."
         )
-
-
-def _display_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with a named index moved into columns and multi-level column labels joined."""
-    out = frame.reset_index(drop=all(name is None for name in frame.index.names))  # a copy
-    if isinstance(out.columns, pd.MultiIndex):
-        out.columns = [" ".join(str(p) for p in col if str(p) != "") for col in out.columns]
-    if out.shape[1] == 0:
-        raise ParameterError("A Table needs at least one column. Got a frame with none.")
-    return out
-
-
-def _is_number_column(column: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
-
-
-def _format_frame(frame: pd.DataFrame, formats: Mapping[str, str]) -> pd.DataFrame:
-    out = pd.DataFrame(index=frame.index)
-    for position, column in enumerate(frame.columns):
-        values = frame.iloc[:, position]
-        pattern = formats.get(str(column))
-        if pattern is not None:
-            formatter = _pattern_formatter(pattern, str(column))
-        else:
-            formatter = _default_formatter(values)
-        out[position] = [MISSING if _is_missing(v) else formatter(v) for v in values]
-    out.columns = frame.columns
-    return out
-
-
-def _pattern_formatter(pattern: str, column: str) -> Callable[[Any], str]:
-    def apply(value: Any) -> str:
-        try:
-            return pattern.format(value)
-        except (ValueError, TypeError, KeyError, IndexError) as exc:
-            raise ParameterError(
-                f"number_format[{column!r}] = {pattern!r} cannot format the value {value!r} of column {column!r}: "
-                f"{exc}. Use a pattern with one field, such as '{{:,.0f}}' or '{{:+.1f}}%'."
-            ) from exc
-
-    return apply
-
-
-def _default_formatter(values: pd.Series) -> Callable[[Any], str]:
-    if pd.api.types.is_float_dtype(values):
-        finite = [float(v) for v in values if not _is_missing(v) and math.isfinite(float(v))]
-        whole = all(v == round(v) for v in finite)
-        return "{:,.0f}".format if whole else "{:,.1f}".format
-    return _format_value
-
-
-def _format_value(value: Any) -> str:
-    if isinstance(value, (bool, np.bool_)):
-        return "Yes" if value else "No"
-    if isinstance(value, numbers.Integral):
-        return f"{int(value):,}"
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        return f"{number:,.0f}" if math.isfinite(number) and number == round(number) else f"{number:,.1f}"
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
-    return str(value)
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # list-like cell values
-        return False
