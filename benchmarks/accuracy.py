@@ -18,7 +18,9 @@ of each financial year (from every origin) are widened by a calibration learned 
 financial years. Leave-one-origin-out would not do: origins share target years (2013/14 is horizon 1 from 2013
 and horizon 2 from 2012), so the held-out actuals would have been learned from. Real time is the stricter test:
 its calibration never sees a kind of error that first happens after the origin (such as the recording changes
-from 2014).
+from 2014). Both tables also give the share of actuals above the upper and below the lower 95% bound (each
+should be 2.5%); with ``--write-calibration`` the same is printed for the written calibration on its own
+learning data.
 
 Parallelism: the work splits by force and is CPU-bound Python/statsmodels code that holds the GIL, so a
 ``concurrent.futures.ProcessPoolExecutor`` with one process per core (2 here) is the simplest tool that uses both
@@ -160,6 +162,15 @@ def summary_table(fy: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _tails(frame: pd.DataFrame, level: int = 95) -> pd.DataFrame:
+    """Share of actuals above the upper and below the lower bound at ``level``, by horizon year (each should be
+    at most (100 - level) / 2 %, e.g. 2.5% at 95)."""
+    sides = pd.DataFrame({"horizon_year": frame["horizon_year"],
+                          f"above_{level}": frame["actual"] > frame[f"upper_{level}"],
+                          f"below_{level}": frame["actual"] < frame[f"lower_{level}"]})
+    return sides.groupby("horizon_year").mean()
+
+
 def calibrated_coverage(bts: list, model: str = "combination") -> pd.DataFrame:
     """Coverage by horizon at the evaluation origins, before and after a calibration learned in real time."""
     before, after = [], []
@@ -173,7 +184,8 @@ def calibrated_coverage(bts: list, model: str = "combination") -> pd.DataFrame:
     b = coverage_by_horizon(pd.concat(before)).set_index("horizon_year")
     a = coverage_by_horizon(pd.concat(after)).set_index("horizon_year")
     return pd.DataFrame({"n": b["n"], "coverage_80": b["coverage_80"], "coverage_95": b["coverage_95"],
-                         "calibrated_80": a["coverage_80"], "calibrated_95": a["coverage_95"]})
+                         "calibrated_80": a["coverage_80"], "calibrated_95": a["coverage_95"]}).join(
+        _tails(pd.concat(after)))
 
 
 def cross_validated_coverage(bts: list, years: list, model: str = "combination") -> pd.DataFrame:
@@ -191,7 +203,16 @@ def cross_validated_coverage(bts: list, years: list, model: str = "combination")
             after.append(wide[(wide["origin"] >= first) & (wide["model"] == model)
                               & (wide["financial_year"] == year)])
     a = coverage_by_horizon(pd.concat(after)).set_index("horizon_year")
-    return a[["n", "coverage_80", "coverage_95"]].rename(columns=lambda c: c.replace("coverage", "cross_validated"))
+    a = a[["n", "coverage_80", "coverage_95"]].rename(columns=lambda c: c.replace("coverage", "cross_validated"))
+    return a.join(_tails(pd.concat(after)))
+
+
+def in_sample_coverage(bts: list, cal: Calibration, model: str = "combination") -> pd.DataFrame:
+    """Coverage of the learning data's own actuals (all origins) by the intervals widened with ``cal``."""
+    wide = pd.concat([bt.widened(cal).financial_years() for bt in bts])
+    wide = wide[wide["model"] == model]
+    return coverage_by_horizon(wide).set_index("horizon_year")[["n", "coverage_80", "coverage_95"]].join(
+        _tails(wide))
 
 
 def _print_coverage(title: str, table: pd.DataFrame, column: str, label: str) -> None:
@@ -262,6 +283,8 @@ def main(argv=None) -> int:
         cal.to_json(CALIBRATION_FILE)
         print(f"\nWrote {CALIBRATION_FILE}: {cal.note}")
         print(cal.table().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        _print_coverage("\nThe written calibration on its own learning data (all origins; not an independent test):",
+                        in_sample_coverage(bts, cal), "coverage_95", "In sample")
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
