@@ -75,6 +75,17 @@ def test_widen_keeps_the_mean_and_scales_relative_spread():
     assert y[:, 1].std() == pytest.approx(2 * x[:, 1].std(), rel=0.02)
 
 
+@given(arrays(float, st.tuples(st.integers(2, 200), st.integers(1, 4)), elements=st.floats(1, 1e6)),
+       st.floats(1, 5), st.floats(1, 5))
+def test_widen_keeps_means_ranks_and_positivity(x, lower, upper):
+    y = P.widen(x, lower, upper)
+    np.testing.assert_allclose(y.mean(axis=0), x.mean(axis=0), rtol=1e-9)
+    assert (y > 0).all()
+    for j in range(x.shape[1]):  # a monotone map per period: no value overtakes another
+        order = np.argsort(x[:, j], kind="stable")
+        assert (np.diff(y[order, j]) >= -1e-9 * y[:, j].max()).all()
+
+
 def test_widen_below_and_above_the_mean_by_different_factors():
     x = np.random.default_rng(4).lognormal(np.log(100), 0.05, size=(40_000, 2))
     y = P.widen(x, np.array([1.0, 1.5]), np.array([2.0, 1.5]))
