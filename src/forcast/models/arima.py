@@ -194,18 +194,18 @@ class ARIMA(Model):
 
     # ------------------------------------------------------------------ order search
     def _stepwise(self, z: np.ndarray, d: int, D: int, m: int) -> dict:
-        """Candidates ``(p, q, P, Q, c)`` -> fit; ``c`` is 1 with a constant/drift. With d + D = 1 the drift is
-        searched like an order (HK: start with and without it, toggle it as a move); d + D = 0 always has a
-        constant (the series mean), d + D = 2 never."""
-        const = 1 if d + D == 0 else 0
-        if d + D == 1 and self.drift is True:
-            const = 1
-        top = (self.max_p, self.max_q, self.max_P if m else 0, self.max_Q if m else 0,
-               1 if d + D == 0 or (d + D == 1 and self.drift in ("auto", True)) else 0)
+        """Candidates ``(p, q, P, Q, c)`` -> fit; ``c`` is 1 with a constant/drift. d + D = 0 always has a
+        constant (the series mean), d + D = 2 never; with d + D = 1 the ``drift`` setting decides: never, always,
+        or (``"auto"``) searched like an order (HK: start with and without it, toggle it as a move)."""
+        if d + D == 1:
+            c_min, c_max = {False: (0, 0), "auto": (0, 1), True: (1, 1)}[self.drift]
+        else:
+            c_min = c_max = 1 if d + D == 0 else 0
+        top = (self.max_p, self.max_q, self.max_P if m else 0, self.max_Q if m else 0, c_max)
         fits: dict[tuple, dict] = {}
 
         def clip(o: tuple) -> tuple:
-            return tuple(min(max(v, lo), t) for v, t, lo in zip(o, top, (0, 0, 0, 0, const)))
+            return tuple(min(max(v, lo), t) for v, t, lo in zip(o, top, (0, 0, 0, 0, c_min)))
 
         def visit(orders: list[tuple]) -> None:
             for o in orders:
