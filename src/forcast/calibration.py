@@ -142,6 +142,10 @@ class _Ratios:
     def tail(self, rows: np.ndarray, side: str) -> float:
         return max(_quantile(self.side[lv][side][rows], (100 + lv) / 2) for lv in self.levels)
 
+    def needs(self, rows: np.ndarray) -> dict[str, float]:
+        """``two_sided``, ``tail_lower`` and ``tail_upper`` of ``rows`` (steps 2-3 of the module docstring)."""
+        return {"two_sided": self.two_sided(rows), **{f"tail_{s}": self.tail(rows, s) for s in SIDES}}
+
 
 @dataclass(frozen=True)
 class _LearningRows:
@@ -194,14 +198,13 @@ class Calibration:
         r = _Ratios(fy, levels)
         rows = []
         for model, frame in fy.groupby("model", sort=False):
-            every = frame.index.to_numpy()
-            pooled = {"two_sided": r.two_sided(every), **{f"tail_{s}": r.tail(every, s) for s in SIDES}}
+            pooled = r.needs(frame.index.to_numpy())
             running = dict.fromkeys(SIDES, 1.0)
             for h, cell in frame.groupby("horizon_year"):
-                n = r.n(cell.index.to_numpy())
+                rows_h = cell.index.to_numpy()
+                n = r.n(rows_h)
                 enough = n >= min_points
-                need = ({"two_sided": r.two_sided(cell.index.to_numpy()),
-                         **{f"tail_{s}": r.tail(cell.index.to_numpy(), s) for s in SIDES}} if enough else pooled)
+                need = r.needs(rows_h) if enough else pooled
                 for s in SIDES:
                     running[s] = max(running[s], 1.0, need["two_sided"], need[f"tail_{s}"])
                 rows.append({"model": model, "horizon_year": int(h), "n": n,
