@@ -171,6 +171,13 @@ def _tails(frame: pd.DataFrame, level: int = 95) -> pd.DataFrame:
     return sides.groupby("horizon_year").mean()
 
 
+def _coverage(frames: list) -> pd.DataFrame:
+    """``n, coverage_80, coverage_95, above_95, below_95`` by horizon year of financial-year backtest rows."""
+    frame = pd.concat(frames)
+    table = coverage_by_horizon(frame).set_index("horizon_year")[["n", "coverage_80", "coverage_95"]]
+    return table.join(_tails(frame))
+
+
 def calibrated_coverage(bts: list, model: str = "combination") -> pd.DataFrame:
     """Coverage by horizon at the evaluation origins, before and after a calibration learned in real time."""
     before, after = [], []
@@ -181,11 +188,9 @@ def calibrated_coverage(bts: list, model: str = "combination") -> pd.DataFrame:
             before.append(fy[(fy["origin"] == pd.Timestamp(origin)) & (fy["model"] == model)])
             wide = bt.widened(cal).financial_years()
             after.append(wide[(wide["origin"] == pd.Timestamp(origin)) & (wide["model"] == model)])
-    b = coverage_by_horizon(pd.concat(before)).set_index("horizon_year")
-    a = coverage_by_horizon(pd.concat(after)).set_index("horizon_year")
-    return pd.DataFrame({"n": b["n"], "coverage_80": b["coverage_80"], "coverage_95": b["coverage_95"],
-                         "calibrated_80": a["coverage_80"], "calibrated_95": a["coverage_95"]}).join(
-        _tails(pd.concat(after)))
+    b, a = _coverage(before), _coverage(after)
+    return b[["n", "coverage_80", "coverage_95"]].join(
+        a.drop(columns="n").rename(columns=lambda c: c.replace("coverage", "calibrated")))
 
 
 def cross_validated_coverage(bts: list, years: list, model: str = "combination") -> pd.DataFrame:
@@ -202,17 +207,13 @@ def cross_validated_coverage(bts: list, years: list, model: str = "combination")
             wide = bt.widened(cal).financial_years()
             after.append(wide[(wide["origin"] >= first) & (wide["model"] == model)
                               & (wide["financial_year"] == year)])
-    a = coverage_by_horizon(pd.concat(after)).set_index("horizon_year")
-    a = a[["n", "coverage_80", "coverage_95"]].rename(columns=lambda c: c.replace("coverage", "cross_validated"))
-    return a.join(_tails(pd.concat(after)))
+    return _coverage(after).rename(columns=lambda c: c.replace("coverage", "cross_validated"))
 
 
 def in_sample_coverage(bts: list, cal: Calibration, model: str = "combination") -> pd.DataFrame:
     """Coverage of the learning data's own actuals (all origins) by the intervals widened with ``cal``."""
-    wide = pd.concat([bt.widened(cal).financial_years() for bt in bts])
-    wide = wide[wide["model"] == model]
-    return coverage_by_horizon(wide).set_index("horizon_year")[["n", "coverage_80", "coverage_95"]].join(
-        _tails(wide))
+    wide = [bt.widened(cal).financial_years() for bt in bts]
+    return _coverage([w[w["model"] == model] for w in wide])
 
 
 def _print_coverage(title: str, table: pd.DataFrame, column: str, label: str) -> None:
