@@ -24,6 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import derive_ho  # noqa: E402  (the current Home Office series, known events and population)
+from derive_ho import DeriveError, check  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
 OUT = REPO / "src" / "forcast" / "_data"
@@ -80,15 +84,6 @@ CALL_FILES = {
     "nhs_england_contacts_monthly": ("nhs_england_ambulance_999_contacts_monthly.csv", "M"),
     "denver_daily": ("denver_health_paramedics_911_calls_daily.csv", "D"),
 }
-
-
-class DeriveError(RuntimeError):
-    """The shared inputs are missing or disagree with the figures this script checks."""
-
-
-def check(condition: bool, message: str) -> None:
-    if not condition:
-        raise DeriveError(message)
 
 
 def area_type(code: object) -> str:
@@ -207,7 +202,6 @@ def population(shared: Path, forces: list[str]) -> pd.DataFrame:
     # Manchester (its force population is missing too), so they are not true totals. Drop them rather than ship
     # figures that look complete and are not.
     gm_short = (p["mid_year"] == 2018) & p["area"].isin(["England and Wales", "England", "North West"])
-    check(not ((p["mid_year"] == 2018) & (p["area"] == "Greater Manchester")).any(), "mid-2018 GM now present?")
     p = p[~gm_short]
     # Mid-2020: only the 43 forces are in the source; add England, Wales and England and Wales as their sums.
     f20 = p[(p["mid_year"] == 2020) & (p["area_type"] == "force")]
@@ -498,6 +492,9 @@ def derive(shared: Path, out: Path) -> dict[str, int]:
     pop = population(shared, forces)
     msg = pd.DataFrame({"force": "Lancashire", "msg_member": LANCASHIRE_MSG})
     check(set(msg["msg_member"]) <= set(forces), "MSG members must be force names")
+    ho = derive_ho.ho_quarterly(shared)
+    check(set(ho["force"]) == set(forces) - {"British Transport Police"}, "published tables: force names differ")
+    pop_now = derive_ho.population_revised(shared, sorted(ho["force"].unique()))
     calls = {key: call_series(shared, key) for key in CALL_FILES}
     check(call_gaps(calls["eugene_daily"], "D") == ["2009-06-21"], "Eugene: expected exactly one missing day")
     for key in CALL_FILES:
@@ -505,6 +502,9 @@ def derive(shared: Path, out: Path) -> dict[str, int]:
             check(not call_gaps(calls[key], CALL_FILES[key][1]), f"{key}: unexpected gaps")
 
     files = {
+        "recorded_crime_ho_quarterly.csv": csv_text(ho),
+        "known_events.csv": csv_text(derive_ho.known_events(forces)),
+        "population_mid2011_2023.csv": csv_text(pop_now),
         "recorded_crime_quarterly.csv": csv_text(q),
         "recorded_crime_rolling12m.csv": csv_text(r),
         "recorded_crime_by_offence_group.csv": csv_text(og),
@@ -512,7 +512,8 @@ def derive(shared: Path, out: Path) -> dict[str, int]:
         "population.csv": csv_text(pop),
         "most_similar_groups.csv": csv_text(msg),
         **{f"calls_{key}.csv": csv_text(df) for key, df in calls.items()},
-        "sources.json": json.dumps(sources(q, r, og, pop, calls, offsets), indent=1, sort_keys=True,
+        "sources.json": json.dumps({**sources(q, r, og, pop, calls, offsets),
+                                    **derive_ho.sources_entries(ho, pop_now)}, indent=1, sort_keys=True,
                                    ensure_ascii=False) + "\n",
     }
     for name, text in files.items():

@@ -35,6 +35,7 @@ from . import fiscal
 from .errors import ParameterError
 from .models.base import Model
 from .models.registry import BASELINES, make_model
+from .known_events import declared_events
 from .origins import RollingOrigin, observable_events, origin_end, origin_period  # noqa: F401 - re-exported
 from .paths import DEFAULT_LEVELS, check_levels, group_totals, interval_columns, summarise
 from .series import check_demand_series, meta
@@ -243,6 +244,7 @@ def backtest(
     calibration: Any = None,
     progress: bool = False,
     min_after_shift: int = 1,
+    known_events: Any = "default",
 ) -> Backtest:
     """Refit ``models`` at each origin on the data up to it, forecast ``horizon`` ahead, keep the sample paths.
 
@@ -250,12 +252,14 @@ def backtest(
     row can be reproduced by forecasting that history alone. ``baselines=True`` adds
     :data:`forcast.models.registry.BASELINES` (seasonal naive, drift). ``events`` are applied as far as they were
     observable at each origin (:func:`observable_events`). ``calibration`` widens every interval as in
-    :func:`forcast.forecast`. ``progress=True`` shows a tqdm bar over the origins.
+    :func:`forcast.forecast`. ``progress=True`` shows a tqdm bar over the origins. ``known_events`` chooses the
+    known breaks the series carries, as in :func:`forcast.forecast`; they too apply as far as observable.
     """
     from .forecast import forecast
 
     series = check_demand_series(series, purpose="backtesting")
     levels = check_levels(levels)
+    events, _ = declared_events(series, events, known_events)
     probe = RollingOrigin(origins, horizon, "3y")  # validates origins and horizon before any model is built
     if isinstance(models, (str, Model)):
         models = (models,)
@@ -283,7 +287,7 @@ def backtest(
         last = origin + h
         applied, notes = observable_events(events, train.index, min_after_shift)
         fc = forecast(train, until=fiscal.financial_year_label(last.start_time), models=specs, levels=levels,
-                      n_paths=n_paths, seed=seed, events=applied, calibration=calibration)
+                      n_paths=n_paths, seed=seed, events=applied, calibration=calibration, known_events="none")
         paths = {name: p[:, :h] for name, p in fc.simulated.items()}
         specs_used = {name: m.describe().get("specification") for name, m in fc.fitted.items()}
         folds.append(Fold(origin, fc.index[:h], paths, applied, [*notes, *fc.notes], specs_used))

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import fiscal
+from .known_events import declared_events
 from .origins import observable_events, origin_end, origin_period
 from .errors import ParameterError, SeriesTooShortError
 from .forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, Forecast, forecast
@@ -142,12 +143,14 @@ def check(
     baselines: bool = True,
     calibration: Any = None,
     min_after_shift: int = 1,
+    known_events: Any = "default",
 ) -> CheckResult:
     """Forecast ``financial_year`` from ``origin`` with the data up to it, and compare with the actual.
 
     ``actual``: the figure to judge by (e.g. the force's own); if None, the series' own total (the year must then
     be complete in the series). ``reported_forecast``: a forecast someone published, shown beside ours.
-    ``events`` apply as far as observable at the origin (``min_after_shift`` as in :func:`forcast.backtest`).
+    ``events`` apply as far as observable at the origin (``min_after_shift`` as in :func:`forcast.backtest`), and so
+    do the known breaks the series carries (``known_events`` as in :func:`forcast.forecast`).
     """
     series = check_demand_series(series, purpose="checking a forecast")
     levels = check_levels(levels)
@@ -175,6 +178,7 @@ def check(
             f"The series does not hold all of {label} (it ends {series.index[-1]}), so it cannot give the actual. "
             f"Give the actual total, e.g. actual=167436 (command line: --actual 167436).")
     train = series.loc[:last]
+    events, _ = declared_events(series, events, known_events)
     applied, notes = observable_events(events, train.index, min_after_shift)
     if isinstance(models, (str, Model)):
         models = (models,)
@@ -183,7 +187,7 @@ def check(
         names = {(m.name if isinstance(m, Model) else str(m).lower()) for m in specs}
         specs += [b for b in BASELINES if b not in names]
     fc = forecast(train, until=label, models=specs, levels=levels, n_paths=n_paths, seed=seed, events=applied,
-                  calibration=calibration)
+                  calibration=calibration, known_events="none")
     if last.end_time.normalize() != end:
         notes.insert(0, f"the origin {end:%d %b %Y} falls inside {last + 1}; the data used end with {last}")
     shifts = [e for e in applied if type(e).__name__ == "LevelShift"]

@@ -377,7 +377,7 @@ def trend(force: str, years: int = 5) -> pd.DataFrame:
     From :func:`forcast.datasets.recorded_crime` with ``"annual"`` (2002/03-2017/18); the first financial year
     available has no change. The series' caveat is in ``attrs``.
     """
-    series = datasets.recorded_crime(force, "annual")
+    series = datasets.recorded_crime(force, frequency="annual")
     if isinstance(years, bool) or not isinstance(years, (int, np.integer)) or not 1 <= years <= len(series):
         raise ParameterError(
             f"years must be a whole number from 1 to {len(series)} (financial years "

@@ -1,17 +1,19 @@
-"""Real, published data embedded in forcast: recorded crime for the 44 forces, populations, most similar groups
-and stand-in call series.
+"""Real, published data embedded in forcast: recorded crime for the 43 territorial forces by offence group,
+known breaks, populations, most similar groups and stand-in call series.
 
 Everything here is real data (regenerate with ``data/derive.py``; sources and caveats in ``data/README.md`` and
-:func:`sources`). Recorded crime is Home Office police recorded crime via ONS, total excluding fraud, under the Open
-Government Licence v3.0. The quarterly series is DERIVED from rolling 12-month totals (only 2017/18 quarters are
-published as such). The call series are NOT UK police 999/101 data: no stored public source held one, so US police
+:func:`sources`). Recorded crime is the Home Office's published quarterly counts, April 2002 - March 2023, total
+excluding fraud and nine offence groups, under the Open Government Licence v3.0; an imported newer release is used
+in its place where one is active (``forcast datasets import FILE``). The older DERIVED 2006-2018 series (with
+British Transport Police) is :func:`recorded_crime_derived`. The call series are NOT UK police 999/101 data: no stored public source held one, so US police
 calls for service, US 911 ambulance calls and NHS England ambulance 999 calls stand in for them.
 
 >>> from forcast import datasets
->>> y = datasets.recorded_crime("Lancashire")          # quarterly demand series, 2006Q2-2018Q4
->>> fy = datasets.recorded_crime("Lancashire", "annual")  # financial years 2002/03-2017/18
->>> datasets.population("Lancashire", 2018)
-1498300
+>>> y = datasets.recorded_crime("Lancashire")            # quarterly demand series, 2002Q2-2023Q1
+>>> v = datasets.recorded_crime("Lancashire", "Robbery")  # one offence group
+>>> fy = datasets.recorded_crime("Lancashire", frequency="annual")  # financial years 2002/03-2022/23
+>>> datasets.population("Lancashire", 2022)
+1550490
 
 Every function returns a fresh object: changing it does not change what the next call returns.
 """
@@ -26,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from . import _datafiles as _files
+from . import known_events as _known
+from .crime_series import OFFENCE_GROUPS, recorded_crime, recorded_crime_derived, release_in_use
 from .errors import ParameterError, UnknownDatasetError
 from .series import make_series
 
@@ -39,10 +43,14 @@ __all__ = [
     "populations",
     "recorded_crime",
     "recorded_crime_by_offence_group",
+    "known_events",
+    "OFFENCE_GROUPS",
+    "read_home_office_tables",
+    "recorded_crime_derived",
     "recording_breaks",
     "register_most_similar_group",
+    "release_in_use",
     "rolling_totals",
-    "RECORDING_BREAKS",
     "sources",
 ]
 
@@ -90,76 +98,24 @@ def _source_text(key: str) -> str:
 
 
 # --- recorded crime ------------------------------------------------------------------------------------
-def recorded_crime(force: str, frequency: str = "quarterly") -> pd.Series:
-    """Total recorded crime excluding fraud for ``force`` as a demand series.
-
-    ``frequency="quarterly"`` (default): calendar quarters 2006Q2-2018Q4 (PeriodIndex ``Q-DEC``). DERIVED from
-    ONS rolling 12-month totals, anchored on the Home Office 2017/18 quarterly figures; see ``attrs["caveat"]``.
-
-    ``frequency="annual"``: financial years 2002/03-2017/18 (PeriodIndex ``Y-MAR``), the published rolling
-    12-month totals for years ending March. 2018/19 is not complete in the embedded data.
-
-    For Lancashire, 2018Q4 includes a Home Office estimate for November-December 2018 (recording-system change),
-    and recorded crime jumps by about 30% from April 2018 (a recording change): model it as a level shift.
-    """
-    name = _files.resolve(force)
-    if frequency not in _CRIME_FREQUENCIES:
-        raise UnknownDatasetError(
-            f"recorded_crime frequency must be 'quarterly' or 'annual'. Got {frequency!r}. Other frequencies are "
-            f"not embedded; for rolling 12-month totals use forcast.datasets.rolling_totals({name!r})."
-        )
-    key = "recorded_crime_quarterly" if frequency == "quarterly" else "recorded_crime_rolling12m"
-    info = _files.sources_json()[key]
-    if frequency == "quarterly":
-        rows = _files.table("recorded_crime_quarterly.csv")
-        rows = rows[rows["force"] == name]
-        index = pd.PeriodIndex(rows["period"], freq="Q-DEC")
-        base = (
-            "Derived from ONS rolling 12-month totals (not an official quarterly series); only the 2017/18 "
-            "quarters are published Home Office figures. Recording-practice changes (HMIC's 2014 crime data "
-            "integrity inspection and after) raise counts from 2014/15."
-        )
-    else:
-        rows = rolling_totals(name)
-        rows = rows[rows["period_end"].str.endswith("-03-31")]
-        index = pd.PeriodIndex(pd.to_datetime(rows["period_end"]), freq="Y-MAR")
-        base = (
-            "Financial-year (April-March) totals: the published rolling 12-month totals for years ending March. "
-            "2018/19 is not complete in the embedded data. Recording-practice changes (HMIC's 2014 crime data "
-            "integrity inspection and after) raise counts from 2014/15."
-        )
-    extra = info.get("force_caveats", {}).get(name)
-    return make_series(
-        rows["count"].to_numpy(),
-        index,
-        name=f"{name} recorded crime",
-        measure="recorded_crime",
-        unit="crimes",
-        force=name,
-        source=_source_text(key),
-        caveat=f"{base} {extra}" if extra else base,
-    )
-
-
-#: Recording-practice breaks in the embedded recorded crime, by force: ``(first month on the new basis, label)``.
-#: Source: shared/data/PROVENANCE.md and data/README.md: Lancashire's recorded crime "jumps by about 30% from April
-#: 2018 (about 33,800 in January-March 2018, 43,238 in April-June 2018)" -- a recording change, not only a change
-#: in demand.
-RECORDING_BREAKS: dict[str, tuple[tuple[str, str], ...]] = {
-    "Lancashire": (("2018-04", "recording change (crime data integrity)"),),
-}
-
-
 def recording_breaks(force: str) -> list:
-    """Known recording-practice breaks in ``force``'s embedded recorded crime, as LevelShift events to declare.
+    """The known level shifts (recording-practice changes) of ``force``'s recorded crime, as LevelShift events.
+
+    All known events, including excluded periods and COVID-19, are in :func:`known_events`; forecasts declare them
+    by default from ``attrs["known_events"]``.
 
     >>> recording_breaks("Lancashire")
-    [LevelShift(start='2018-04', label='recording change (crime data integrity)')]
+    [LevelShift(start='2018-04', label='recording change (crime data integrity), April 2018'), \
+LevelShift(start='2019-01', label='new recording system (November 2018)')]
     """
-    from .events import LevelShift
-
     name = _files.resolve(force)
-    return [LevelShift(start, label) for start, label in RECORDING_BREAKS.get(name, ())]
+    return [e.as_event() for e in _known.events_for(name) if e.kind == "level_shift"]
+
+
+def known_events(force: str | None = None) -> pd.DataFrame:
+    """Known breaks and anomalies of the embedded recorded crime (declared by default when forecasting):
+    ``force, key, kind, start, end, label, detail, default``. See :mod:`forcast.known_events`."""
+    return _known.known_events(force)
 
 
 def rolling_totals(force: str) -> pd.DataFrame:
@@ -199,8 +155,17 @@ def recorded_crime_by_offence_group(force: str) -> pd.DataFrame:
 
 
 # --- population ----------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _population_table() -> pd.DataFrame:
+    """Mid-2011 to mid-2023 (one revised ONS series) for forces, England, Wales and England and Wales; the English
+    regions for mid-2016 to mid-2018 from the ONS PFA tables (the only years embedded for them)."""
+    now = _files.table("population_mid2011_2023.csv")
+    old = _files.table("population.csv")
+    return pd.concat([now, old[old["area_type"] == "region"]], ignore_index=True)
+
+
 def _population_years() -> list[int]:
-    return sorted(int(y) for y in _files.table("population.csv")["mid_year"].unique())
+    return sorted(int(y) for y in _population_table()["mid_year"].unique())
 
 
 def _check_year(year: object) -> int:
@@ -211,17 +176,18 @@ def _check_year(year: object) -> int:
         value = None
     if value is None or value not in years or isinstance(year, bool):
         raise UnknownDatasetError(
-            f"Population is embedded for mid-years {', '.join(map(str, years))}. Got {year!r}. For other years "
-            f"interpolate between these or use ONS mid-year estimates."
+            f"Population is embedded for mid-years {years[0]}-{years[-1]}. Got {year!r}. For other years use the "
+            f"nearest embedded year (say so) or ONS mid-year estimates."
         )
     return value
 
 
 def population(force: str, year: int) -> int:
-    """Resident population of a police force area at mid-``year`` (2016, 2017, 2018 or 2020).
+    """Resident population of a police force area at mid-``year`` (2011-2023).
 
-    Also accepts "England and Wales", "England", "Wales" and (2016-2018) the English regions. Mid-2016 to 2018 are
-    the ONS figures behind its crime rates (rounded to 100); mid-2020 are ONS ward estimates summed to forces.
+    ONS mid-year estimates, the revised Census-2021-based series of July 2024, summed from local authorities to
+    force areas. Also accepts "England and Wales", "England" and "Wales" (sums of the forces) and, for mid-2016 to
+    mid-2018 only, the English regions (ONS PFA tables, rounded to 100).
     """
     name = _files.resolve(force, areas=True)
     value = _check_year(year)
@@ -230,27 +196,21 @@ def population(force: str, year: int) -> int:
             "British Transport Police polices the railway network and has no resident population. Use the "
             "population of the area you are comparing with, or passenger numbers."
         )
-    pop = _files.table("population.csv")
+    pop = _population_table()
     hit = pop.loc[(pop["area"] == name) & (pop["mid_year"] == value), "population"]
     if hit.empty:
         have = sorted(int(y) for y in pop.loc[pop["area"] == name, "mid_year"])
-        why = ""
-        if value == 2018 and name in ("Greater Manchester", "England and Wales", "England", "North West"):
-            why = " The source has no mid-2018 Greater Manchester figure, and its totals for 2018 leave it out."
         raise UnknownDatasetError(
             f"No mid-{value} population is embedded for {name!r}; years available for it: "
-            f"{', '.join(map(str, have)) or 'none'}.{why}"
+            f"{', '.join(map(str, have)) or 'none'}."
         )
     return int(hit.iloc[0])
 
 
 def populations(year: int) -> pd.Series:
-    """Mid-``year`` population of every territorial force area (index: force), as integers.
-
-    Mid-2018 has no Greater Manchester figure in the source, so that year lists 42 forces.
-    """
+    """Mid-``year`` population of each of the 43 territorial force areas (index: force), as integers."""
     value = _check_year(year)
-    pop = _files.table("population.csv")
+    pop = _population_table()
     rows = pop[(pop["area_type"] == "force") & (pop["mid_year"] == value)].sort_values("area")
     out = pd.Series(rows["population"].to_numpy(dtype="int64"), index=pd.Index(rows["area"], name="force"))
     return out.rename(f"population mid-{value}")
@@ -344,39 +304,59 @@ def calls(name: str) -> pd.Series:
 
 
 # --- catalogue -----------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _catalogue() -> pd.DataFrame:
+_CATALOGUE_COLUMNS = ["dataset", "force", "offence_group", "measure", "frequency", "first_period", "last_period",
+                      "n_points"]
+
+
+def _row(dataset: str, series: pd.Series) -> dict:
     from .fiscal import label
 
     def fmt(period: pd.Period) -> str:
         return label(period) if period.freqstr == "Y-MAR" else str(period)
 
-    rows = []
-    for dataset, series in [
-        *(("recorded_crime", recorded_crime(f, freq)) for freq in _CRIME_FREQUENCIES for f in forces()),
-        *((name, calls(name)) for name in CALL_SERIES),
-    ]:
-        attrs = series.attrs
-        rows.append(
-            {
-                "dataset": dataset,
-                "force": attrs["force"],
-                "measure": attrs["measure"],
-                "frequency": attrs["frequency"],
-                "first_period": fmt(series.index[0]),
-                "last_period": fmt(series.index[-1]),
-                "n_points": len(series),
-            }
-        )
-    return pd.DataFrame(rows)
+    attrs = series.attrs
+    return {"dataset": dataset, "force": attrs["force"], "offence_group": attrs.get("offence_group"),
+            "measure": attrs["measure"], "frequency": attrs["frequency"], "first_period": fmt(series.index[0]),
+            "last_period": fmt(series.index[-1]), "n_points": len(series)}
+
+
+@lru_cache(maxsize=1)
+def _fixed_rows() -> tuple[dict, ...]:
+    """Catalogue rows that no imported release changes: the derived series and the call stand-ins."""
+    rows = [_row("recorded_crime_derived", recorded_crime_derived(f, freq))
+            for freq in ("quarterly", "annual") for f in forces()]
+    rows += [_row(name, calls(name)) for name in CALL_SERIES]
+    return tuple(rows)
 
 
 def catalogue() -> pd.DataFrame:
-    """Every embedded demand series: columns ``dataset, force, measure, frequency, first_period, last_period,
-    n_points``.
+    """Every embedded demand series: columns ``dataset, force, offence_group, measure, frequency, first_period,
+    last_period, n_points``.
 
-    Recorded crime rows (``dataset="recorded_crime"``) load with ``recorded_crime(force, frequency)``; stand-in call
-    rows (``dataset`` is the series name; ``force`` is empty, as they are not UK police forces) load with
-    ``calls(dataset)``.
+    ``dataset="recorded_crime"`` rows load with ``recorded_crime(force, offence_group, frequency=...)`` (an
+    empty ``offence_group`` is the total; offence groups are quarterly); ``"recorded_crime_derived"`` rows with
+    ``recorded_crime_derived(force, frequency)``; stand-in call rows (``dataset`` is the series name; ``force`` is
+    empty, as they are not UK police forces) with ``calls(dataset)``.
     """
-    return _catalogue().copy()
+    from .crime_series import crime_table
+
+    table, _, _ = crime_table()
+    spans = table.groupby(["force", "offence_group"])["period"].agg(["min", "max", "size"]).reset_index()
+    rows = []
+    for force in sorted(table["force"].unique()):
+        rows += [_row("recorded_crime", recorded_crime(force, frequency=f)) for f in _CRIME_FREQUENCIES]
+        for r in spans[spans["force"] == force].itertuples(index=False):
+            rows.append({"dataset": "recorded_crime", "force": force, "offence_group": r.offence_group,
+                         "measure": "recorded_crime", "frequency": "quarterly", "first_period": r.min,
+                         "last_period": r.max, "n_points": int(r.size)})
+    return pd.DataFrame(rows + [dict(r) for r in _fixed_rows()], columns=_CATALOGUE_COLUMNS)
+
+
+def read_home_office_tables(path, **options) -> pd.DataFrame:
+    """Read a Home Office "Police recorded crime and outcomes open data tables" workbook (ODS or XLSX) into the
+    tidy table ``force, offence_group, period, count``; see :func:`forcast.home_office.read_home_office_tables`.
+    To use a release for every series, import it: ``forcast datasets import FILE`` or
+    :func:`forcast.releases.import_release`."""
+    from .home_office import read_home_office_tables as read
+
+    return read(path, **options)

@@ -20,6 +20,7 @@ from . import fiscal
 from .errors import FinancialYearError, ForcastError, ModelFallbackWarning, ParameterError
 from .models.base import Model
 from .models.registry import SIMPLE_MODELS, make_model
+from .known_events import declared_events, describe_known
 from .paths import DEFAULT_LEVELS, check_levels, group_totals, period_table, summarise, summary_columns, widen
 from .series import check_demand_series, describe_series, meta, stand_in_note
 
@@ -37,7 +38,9 @@ class Forecast:
     """A fitted forecast: history, models, sample paths and the tables made from them.
 
     Build one with :func:`forecast`. Attributes: ``series`` (the history used), ``index`` (the forecast periods),
-    ``until`` (last financial year), ``levels``, ``events``, ``seed``, ``n_paths``, ``calibration`` (or None)."""
+    ``until`` (last financial year), ``levels``, ``events`` (all declared, known ones included), ``known_events``
+    (the :class:`~forcast.known_events.KnownEvent` s declared from the data), ``seed``, ``n_paths``,
+    ``calibration`` (or None)."""
 
     series: pd.Series
     index: pd.PeriodIndex
@@ -50,6 +53,7 @@ class Forecast:
     n_paths: int = DEFAULT_N_PATHS
     calibration: Any = None
     notes: list[str] = field(default_factory=list)
+    known_events: tuple = ()
 
     # -------------------------------------------------------------- what was fitted
     @property
@@ -202,6 +206,45 @@ class Forecast:
 
 
 # ---------------------------------------------------------------------- the function
+def default_until(index: pd.PeriodIndex) -> pd.Period:
+    """The fourth financial year after the last complete one in ``index`` (data to March 2023 -> 2026/27)."""
+    last = index[-1]
+    fy = fiscal.financial_year(last)
+    complete = fy if last.end_time.normalize() >= fy.end_time.normalize() else fy - 1
+    return complete + 4
+
+
+def _check_h(h: Any) -> tuple[str, int]:
+    """``h`` as ("periods", n) for an integer or ("years", n) for ``"4y"``/``"4 years"``."""
+    if isinstance(h, (int, np.integer)) and not isinstance(h, bool) and h > 0:
+        return "periods", int(h)
+    if isinstance(h, str):
+        text = h.strip().lower().replace(" ", "")
+        for suffix in ("years", "year", "y"):
+            if text.endswith(suffix) and text[: -len(suffix)].isdigit() and int(text[: -len(suffix)]) > 0:
+                return "years", int(text[: -len(suffix)])
+    raise ParameterError(
+        f"`h` must be a positive whole number of periods (e.g. 16) or of financial years (e.g. '4y'). Got {h!r}."
+    )
+
+
+def resolve_until(index: pd.PeriodIndex, until: Any = None, h: Any = None) -> tuple[pd.Period, int]:
+    """The last financial year and the number of periods to forecast after ``index``, from ``until`` (a financial
+    year), ``h`` (periods, or financial years as ``"4y"``) or, when both are None, :func:`default_until`."""
+    if until is not None and h is not None:
+        raise ParameterError(
+            f"Give `until` or `h`, not both. Got until={until!r} and h={h!r}."
+        )
+    last = index[-1]
+    if h is not None:
+        kind, n = _check_h(h)
+        if kind == "years":
+            return horizon_until(last, default_until(index) - 4 + n)
+        final = last + n
+        return fiscal.financial_year(final), n
+    return horizon_until(last, default_until(index) if until is None else until)
+
+
 def horizon_until(last: pd.Period, until) -> tuple[pd.Period, int]:
     """Financial year ``until`` and the number of periods after ``last`` needed to reach its end."""
     fy = fiscal.parse_financial_year(until)
@@ -209,7 +252,8 @@ def horizon_until(last: pd.Period, until) -> tuple[pd.Period, int]:
     if end <= last.end_time:
         raise FinancialYearError(
             f"`until` must be a financial year that ends after the last observation ({last}). "
-            f"Got {fiscal.label(fy)}, which ends on {end:%d %B %Y}."
+            f"Got {fiscal.label(fy)}, which ends on {end:%d %B %Y}. Leave it out for the default (the fourth "
+            f"financial year after the last complete one)."
         )
     target = pd.Period(end, freq=last.freq)
     return fy, int((target - last).n)
@@ -263,20 +307,24 @@ def fit_models(
 
 def forecast(
     series: pd.Series,
-    until: str = "2022/23",
+    until: str | None = None,
     models: Sequence[str | Model] = DEFAULT_MODELS,
     levels: Iterable = DEFAULT_LEVELS,
     n_paths: int = DEFAULT_N_PATHS,
     seed: int | None = None,
     events: Iterable = (),
     calibration: Any = None,
+    *,
+    h: int | str | None = None,
+    known_events: Any = "default",
 ) -> Forecast:
     """Forecast a demand series to the end of financial year ``until`` with simulated sample paths.
 
     Parameters
     ----------
     series : a demand series (from :mod:`forcast.datasets` or :func:`forcast.load_series`).
-    until : the last financial year to forecast, e.g. ``"2022/23"``.
+    until : the last financial year to forecast, e.g. ``"2026/27"``. Default: the fourth financial year after the
+        last complete one in ``series`` (data to March 2023 gives 2026/27).
     models : model names (``"ets"``, ``"arima"``, ``"naive"``, ``"seasonal_naive"``, ``"drift"``) or Model
         instances. When two or more of ETS/ARIMA fit, their ``"combination"`` is added and listed first.
     levels : interval levels in percent, default ``(80, 95)``.
@@ -286,6 +334,11 @@ def forecast(
         :class:`~forcast.events.Outlier`.
     calibration : optional interval calibration learned from backtests (see :mod:`forcast.calibration`);
         when given, every interval is widened by its factors and the forecast says so in ``notes``.
+    h : instead of ``until``: a number of periods (``16``) or of financial years after the last complete one
+        (``"4y"``).
+    known_events : the known breaks carried by an embedded series (``attrs["known_events"]``, see
+        :mod:`forcast.known_events`): ``"default"`` declares those marked default, ``"all"`` every one, ``"none"``
+        none, or a list of keys exactly those. They are listed in ``notes`` and ``known_events``.
     """
     series = check_demand_series(series, purpose="forecasting")
     levels = check_levels(levels)
@@ -296,13 +349,23 @@ def forecast(
     for spec in models:
         if not isinstance(spec, Model):
             make_model(spec)  # raises UnknownModelError early, before any fitting
-    fy, horizon = horizon_until(series.index[-1], until)
-    events = tuple(events) + missing_period_events(series)
+    fy, horizon = resolve_until(series.index, until, h)
+    if isinstance(events, (str, bytes)):
+        raise ParameterError(
+            f"`events` must be a list of events such as [forcast.LevelShift('2018-04', 'recording change')]. "
+            f"Got the string {events!r}."
+        )
+    events, known = declared_events(series, events, known_events)
+    events = events + missing_period_events(series)
     fitted = fit_models(series, models, events)
     index = pd.period_range(series.index[-1] + 1, periods=horizon, freq=series.index.freq, name="period")
     simulated = {name: m.simulate(horizon, int(n_paths), model_seed(seed, name)) for name, m in fitted.items()}
     result = Forecast(series=series, index=index, until=fy, levels=levels, fitted=fitted, simulated=simulated,
-                      events=events, seed=seed, n_paths=int(n_paths), calibration=calibration)
+                      events=events, seed=seed, n_paths=int(n_paths), calibration=calibration,
+                      known_events=tuple(known))
+    known_note = describe_known(known)
+    if known_note:
+        result.notes.append(known_note)
     stand_in = stand_in_note(series)
     if stand_in:
         result.notes.append(stand_in)

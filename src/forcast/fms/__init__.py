@@ -9,11 +9,10 @@ The document model (:class:`Chapter`, :class:`Section`, :class:`Paragraph`, :cla
 :class:`Figure`) can also be used to assemble chapters by hand.
 """
 
-from .chapter import KNOWN_RECORDING_BREAKS, REPORTED_FIGURES, ReportedFigures, build_chapter
+from .chapter import REPORTED_FIGURES, ReportedFigures, build_chapter
 from .document import BulletList, Chapter, Figure, Paragraph, Section, Table
 
 __all__ = [
-    "KNOWN_RECORDING_BREAKS",
     "REPORTED_FIGURES",
     "BulletList",
     "Chapter",

@@ -4,11 +4,11 @@ The work is done once, by :mod:`forcast.fms.results`, into one :class:`~forcast.
 measure; :mod:`forcast.fms.tables` turns them into the chapter's tables and :mod:`forcast.fms.sections` writes every
 sentence from those tables, so the chapter has one source for each number.
 
-Two small tables of known facts are kept here, each with its source, rather than scattered through the code:
+Known facts of known facts are kept here, each with its source, rather than scattered through the code:
 
-* :data:`KNOWN_RECORDING_BREAKS` — recording-practice changes in the embedded recorded crime. They are declared as
-  :class:`~forcast.events.LevelShift` events **only** for the embedded series (a user's own series may already be
-  adjusted) and only when the caller passes no ``events``; the chapter says so.
+* known breaks — recording-practice changes and anomalies of the embedded recorded crime travel with the series
+  (:mod:`forcast.known_events`). They are declared for the embedded series only when the caller passes no
+  ``events`` (a user's own series may already be adjusted); the chapter says so.
 * :data:`REPORTED_FIGURES` — forecasts and actuals a force has published, checked in the "how good have past
   forecasts been" section with :func:`forcast.check.check`.
 """
@@ -24,8 +24,8 @@ import pandas as pd
 
 from .. import _datafiles, datasets, fiscal
 from ..errors import ForcastError, ForcastWarning, ParameterError
-from ..events import LevelShift
-from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS
+from ..known_events import declared_events
+from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, default_until
 from ..models.registry import make_model
 from ..series import check_demand_series, meta
 from .document import Chapter
@@ -35,11 +35,7 @@ from .results import (CHAPTER_BACKTEST_PATHS, ChapterInputs, MeasureResult, Prog
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["KNOWN_RECORDING_BREAKS", "REPORTED_FIGURES", "ReportedFigures", "build_chapter"]
-
-#: Recording breaks in the embedded recorded crime, by force (kept with the data: see
-#: :data:`forcast.datasets.RECORDING_BREAKS`).
-KNOWN_RECORDING_BREAKS = datasets.RECORDING_BREAKS
+__all__ = ["REPORTED_FIGURES", "ReportedFigures", "build_chapter"]
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,7 @@ def _embedded_source(series: pd.Series) -> str | None:
         return None
     try:
         frequency = "quarterly" if m["frequency"] == "quarterly" else "annual"
-        return datasets.recorded_crime(m["force"], frequency).attrs["source"]
+        return datasets.recorded_crime(m["force"], frequency=frequency).attrs["source"]
     except ForcastError:
         return None
 
@@ -135,7 +131,8 @@ def _measure_list(force: str | None, embedded_force: bool, measures: Any) -> lis
 
 
 def _events_for(name: str, series: pd.Series, events: Any) -> tuple[tuple, str]:
-    """The events declared for one measure and on what basis (see :data:`KNOWN_RECORDING_BREAKS`)."""
+    """The events declared for one measure and on what basis: the caller's, or the known breaks of the embedded
+    recorded crime (:mod:`forcast.known_events`)."""
     if isinstance(events, Mapping):
         for key in (name, name.removesuffix(" (stand-in)")):
             if key in events:
@@ -144,9 +141,7 @@ def _events_for(name: str, series: pd.Series, events: Any) -> tuple[tuple, str]:
     if events is not None:
         return tuple(events), "given"
     if is_embedded_crime(series):
-        known = KNOWN_RECORDING_BREAKS.get(meta(series)["force"], ())
-        declared = tuple(LevelShift(start, label) for start, label in known
-                         if pd.Timestamp(start).to_period(series.index.freq) <= series.index[-1])
+        declared, known = declared_events(series, (), "default")
         if declared:
             return declared, "known"
     return (), "none"
@@ -184,7 +179,7 @@ def _default_calibration(calibration: Any) -> Any:
 def build_chapter(
     force: str | None = "Lancashire",
     measures: Mapping[str, pd.Series] | Sequence[pd.Series] | None = None,
-    until: str = "2022/23",
+    until: str | None = None,
     events: Iterable | Mapping[str, Iterable] | None = None,
     seed: int | None = 2019,
     n_paths: int = DEFAULT_N_PATHS,
@@ -204,9 +199,10 @@ def build_chapter(
         title only.
     measures : ``{display name: demand series}`` or a list of series (named from their metadata), e.g. 999 and
         101 calls loaded with :func:`forcast.load_series`. Default: the force's embedded recorded crime.
-    until : the last financial year projected, e.g. ``"2022/23"``.
+    until : the last financial year projected, e.g. ``"2026/27"``. Default: the fourth financial year after the
+        last complete one in the first measure (data to March 2023 gives 2026/27).
     events : declared events for every measure (a list), or per measure (``{display name: [...]}``). None means
-        the known recording breaks of the embedded recorded crime (:data:`KNOWN_RECORDING_BREAKS`) and nothing for
+        the known breaks of the embedded recorded crime (:func:`forcast.datasets.known_events`) and nothing for
         other series; ``[]`` declares none.
     seed, n_paths : reproducibility and paths per model of the projection (the backtest uses at most 1,000).
     backtest : test past forecasts (and check published ones, :data:`REPORTED_FIGURES`); False is much faster.
@@ -226,7 +222,10 @@ def build_chapter(
 
     name, embedded_force = _resolve_force(force)
     pairs = _measure_list(name, embedded_force, measures)
-    until_label = fiscal.label(fiscal.parse_financial_year(until))
+    if until is None:
+        until_label = fiscal.label(default_until(pairs[0][1].index))
+    else:
+        until_label = fiscal.label(fiscal.parse_financial_year(until))
     if isinstance(models, str):
         models = (models,)
     models = tuple(models)

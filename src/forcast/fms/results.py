@@ -46,7 +46,7 @@ class MeasureResult:
     key: str
     series: pd.Series
     events: tuple
-    events_basis: str  # "known" (KNOWN_RECORDING_BREAKS), "given" (the caller's) or "none"
+    events_basis: str  # "known" (the series' known events), "given" (the caller's) or "none"
     embedded_crime: bool
     forecast: Forecast | None = None
     trend: pd.DataFrame | None = None  # financial_year, total, change, pct_change (complete years)
@@ -101,7 +101,7 @@ def add_trend(result: MeasureResult, force: str | None) -> None:
     if result.embedded_crime:
         from ..comparison import trend
 
-        years = min(TREND_YEARS, len(datasets.recorded_crime(force, "annual")))
+        years = min(TREND_YEARS, len(datasets.recorded_crime(force, frequency="annual")))
         table = trend(force, years=years).rename(columns={"crimes": "total"})
         for column in ("total", "change", "pct_change"):
             table[column] = table[column].astype("Float64").astype(float)
@@ -141,7 +141,8 @@ def add_forecast(result: MeasureResult, until: str, models: Sequence, n_paths: i
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ForcastWarning)
         result.forecast = forecast(result.series, until=until, models=models, n_paths=n_paths, seed=seed,
-                                   events=result.events, calibration=result.calibration)
+                                   events=result.events, calibration=result.calibration,
+                                   known_events="none")
     _record(result, caught)
 
 
@@ -155,7 +156,7 @@ def add_backtest(result: MeasureResult, models: Sequence, n_paths: int, seed: in
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ForcastWarning)
         result.backtest = run_backtest(result.series, origins=origins, horizon="4y", models=models,
-                                       events=result.events, seed=seed, n_paths=n_paths)
+                                       events=result.events, seed=seed, n_paths=n_paths, known_events="none")
     _record(result, caught)
 
 
@@ -167,6 +168,7 @@ def add_checks(result: MeasureResult, models: Sequence, n_paths: int, seed: int 
             warnings.simplefilter("always", ForcastWarning)
             outcome = check(result.series, figures.financial_year, origin=figures.origin, actual=figures.actual,
                             reported_forecast=figures.forecast, models=models, events=result.events, seed=seed,
+                            known_events="none",
                             n_paths=n_paths, calibration=result.calibration)
         _record(result, caught)
         result.checks.append((figures, outcome))
