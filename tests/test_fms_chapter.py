@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 from forcast import datasets  # noqa: E402
 from forcast.errors import ParameterError  # noqa: E402
 from forcast.events import LevelShift  # noqa: E402
-from forcast.fms import KNOWN_RECORDING_BREAKS, REPORTED_FIGURES, Chapter, Paragraph, build_chapter  # noqa: E402
+from forcast.fms import REPORTED_FIGURES, Chapter, Paragraph, build_chapter  # noqa: E402
 from forcast.fms.document import Table  # noqa: E402
 from forcast.fms.phrasing import projection_phrase  # noqa: E402
 from forcast.series import make_series  # noqa: E402
@@ -188,7 +188,8 @@ def test_other_measures_are_not_compared(synthetic):
 
 
 def test_known_recording_break_is_declared_for_embedded_data_and_disclosed(lancashire_fast):
-    assert KNOWN_RECORDING_BREAKS["Lancashire"][0][0] == "2018-04"
+    assert [e.key for e in forcast.datasets.recorded_crime("Lancashire").attrs["known_events"]][:2] == [
+        "lancashire_cdi_2018", "lancashire_system_2018"]
     events = lancashire_fast.tables_by_key()["events"].frame
     assert events[["Event", "Kind", "From"]].values.tolist() == [
         ["recording change (crime data integrity)", "level shift", "April 2018"]]

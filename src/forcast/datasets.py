@@ -68,13 +68,16 @@ _MSG_REGISTRY: dict[str, list[str]] = {}
 
 
 # --- forces and sources ------------------------------------------------------------------------------
-def forces() -> list[str]:
-    """The 44 forces with embedded recorded crime (43 territorial forces + British Transport Police), sorted.
+def forces(*, derived: bool = False) -> list[str]:
+    """The 43 territorial forces of England and Wales, whose published recorded crime is embedded, sorted.
 
-    Names use Home Office spelling ("Avon and Somerset", "Metropolitan Police", "City of London", "Dyfed-Powys").
-    Other functions also accept these case-insensitively and with suffixes such as "Constabulary" or "Police".
+    ``derived=True``: the 44 forces of the derived 2006-2018 series (:func:`recorded_crime_derived`), with British
+    Transport Police. Names use Home Office spelling ("Avon and Somerset", "Metropolitan Police", "City of London",
+    "Dyfed-Powys"). Other functions also accept these case-insensitively and with suffixes such as "Constabulary"
+    or "Police".
     """
-    return list(_files.force_names())
+    names = list(_files.force_names())
+    return names if derived else [n for n in names if n != "British Transport Police"]
 
 
 def sources() -> dict:
@@ -324,7 +327,7 @@ def _row(dataset: str, series: pd.Series) -> dict:
 def _fixed_rows() -> tuple[dict, ...]:
     """Catalogue rows that no imported release changes: the derived series and the call stand-ins."""
     rows = [_row("recorded_crime_derived", recorded_crime_derived(f, freq))
-            for freq in ("quarterly", "annual") for f in forces()]
+            for freq in ("quarterly", "annual") for f in forces(derived=True)]
     rows += [_row(name, calls(name)) for name in CALL_SERIES]
     return tuple(rows)
 

@@ -44,7 +44,7 @@ def fan_chart(fc: "Forecast", ax=None, model: str | None = None, history: int | 
     own = table[table["model"] == model]
     x = _x(fc.index)
     # connect the forecast to the last observation so the fan starts where the history ends
-    x0 = np.concatenate([[_x(hist.index)[-1]], x])
+    x0 = x.insert(0, _x(hist.index)[-1])  # a DatetimeIndex (np.concatenate would mix Timestamps and integers)
     last = float(hist.iloc[-1])
     for level, alpha in zip(sorted(fc.levels, reverse=True), (0.18, 0.32, 0.45)):  # widest band first
         lo = np.concatenate([[last], own[f"lower_{level:g}"].to_numpy()])
@@ -59,9 +59,13 @@ def fan_chart(fc: "Forecast", ax=None, model: str | None = None, history: int | 
         other = table[table["model"] == name]
         ax.plot(x0, np.concatenate([[last], other["mean"].to_numpy()]), color=colour, ls=style, lw=1.2,
                 label=f"Mean ({name})")
-    from .events import LevelShift, to_period
+    from .events import ExcludedPeriod, LevelShift, to_period
 
     for event in fc.events:
+        if isinstance(event, ExcludedPeriod):
+            freq = fc.series.index.freq
+            ax.axvspan(to_period(event.start, freq).start_time, to_period(event.end, freq, "end").end_time,
+                       color="grey", alpha=0.12, lw=0, label=f"Treated as missing: {event.label}")
         if isinstance(event, LevelShift):
             when = to_period(event.start, fc.series.index.freq).start_time
             ax.axvline(when, color="grey", lw=1, ls="--")

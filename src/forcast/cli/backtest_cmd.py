@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 from ..errors import ParameterError
-from .forecast_cmd import add_model_arguments, add_series_arguments, events_from_args, load_from_args
+from .forecast_cmd import (add_model_arguments, add_series_arguments, events_from_args, known_events_from_args,
+                           load_from_args)
 
 FILES = ("backtest_periods.csv", "backtest_financial_years.csv", "backtest_metrics.csv", "backtest_chart.png")
 
@@ -40,7 +41,17 @@ def _options(args: argparse.Namespace) -> dict:
     origins = [o.strip() for o in args.origins.split(",") if o.strip()] if args.origins else None
     return dict(origins=origins, horizon=horizon, models=[m.strip() for m in args.models.split(",") if m.strip()],
                 events=events_from_args(args), n_paths=args.n_paths, seed=args.seed,
-                baselines=not args.no_baselines)
+                baselines=not args.no_baselines,
+                known=("none" if args.no_known_events else tuple(args.known_event_off)))
+
+
+def _known(series, known) -> object:
+    """``known_events`` for one series from the options' ``known``: 'none' or the keys switched off."""
+    import argparse as _argparse
+
+    if known == "none":
+        return "none"
+    return known_events_from_args(_argparse.Namespace(no_known_events=False, known_event_off=list(known)), series)
 
 
 def _frames(series, options: dict, progress: bool = False) -> dict:
@@ -48,7 +59,9 @@ def _frames(series, options: dict, progress: bool = False) -> dict:
     from .. import metrics
     from ..backtest import backtest
 
-    bt = backtest(series, progress=progress, **options)
+    options = dict(options)
+    known = options.pop("known")
+    bt = backtest(series, progress=progress, known_events=_known(series, known), **options)
     name = metrics.series_id(bt)
     return {"periods": bt.table().assign(series=name), "financial_years": bt.financial_years().assign(series=name),
             "fy_scores": metrics.score_financial_years(bt), "period_scores": metrics.score_periods(bt),

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .forecast_cmd import (add_calibration_argument, add_model_arguments, add_series_arguments, calibration_from_args,
-                           events_from_args, load_from_args)
+                           events_from_args, known_events_from_args, load_from_args)
 
 
 def add_parser(sub) -> None:
@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
                    actual=args.actual, reported_forecast=args.reported_forecast,
                    models=[m.strip() for m in args.models.split(",") if m.strip()],
                    events=events_from_args(args), seed=args.seed, n_paths=args.n_paths,
-                   min_after_shift=args.min_after_shift, calibration=cal)
+                   min_after_shift=args.min_after_shift, calibration=cal,
+                   known_events=known_events_from_args(args, series))
     statement = result.statement() if cal is not None else f"{result.statement()} {cal_note}"
     table = result.table()
     print(statement)

@@ -40,7 +40,11 @@ def add_parser(sub) -> None:
                    help="frequency of the --measure files' periods (inferred when omitted)")
     p.add_argument("--no-recorded-crime", action="store_true",
                    help="leave out the force's embedded recorded crime (then give at least one --measure)")
-    p.add_argument("--until", default="2022/23", help="last financial year to project (default 2022/23)")
+    p.add_argument("--until", default=None, metavar="YYYY/YY",
+                   help="last financial year to project, e.g. 2026/27 (default: the fourth financial year after the "
+                   "last complete one in the data)")
+    p.add_argument("--no-known-events", action="store_true",
+                   help="declare none of the embedded recorded crime's known breaks (declared by default)")
     add_model_arguments(p)
     p.add_argument("--workload", action="append", nargs=3, default=[],
                    metavar=("NAME", "HANDLING_SECONDS", "PRODUCTIVE_HOURS"),
@@ -154,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
     progress, close = _progress_bar(not args.no_progress)
     try:
         chapter = build_chapter(args.force, measures=measures, until=args.until, seed=args.seed,
+                                events=[] if args.no_known_events else None,
                                 n_paths=args.n_paths, backtest=not args.no_backtest,
                                 calibration=None if args.no_calibration else "default", title=args.title,
                                 models=models, progress=progress, workload=workload_from_args(args))

@@ -12,6 +12,8 @@ def add_series_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments that pick a series: embedded (``--force``) or a user's file (``--csv``). Shared by subcommands."""
     src = p.add_argument_group("the series (one of --force or --csv)")
     src.add_argument("--force", help="an embedded force, e.g. Lancashire (see `forcast datasets`)")
+    src.add_argument("--offence-group", metavar="GROUP",
+                     help="with --force: one offence group instead of the total, e.g. 'Violence against the person'")
     src.add_argument("--csv", metavar="FILE", help="a CSV or Excel file of counts (one row per period)")
     src.add_argument("--date-column", help="column holding the period dates (with --csv)")
     src.add_argument("--value-column", help="column holding the counts (with --csv)")
@@ -30,8 +32,10 @@ def add_series_arguments(p: argparse.ArgumentParser) -> None:
     ev.add_argument("--outlier", action="append", default=[], metavar="DATE:LABEL",
                     help="one period to treat as missing, e.g. 2011-03:system-outage (repeatable)")
     ev.add_argument("--no-known-events", action="store_true",
-                    help="with --force: do not declare the embedded series' known recording breaks (e.g. "
-                    "Lancashire's April 2018 change), which are declared by default when no event is given")
+                    help="with --force: declare none of the embedded series' known breaks (e.g. Lancashire's April "
+                    "2018 recording change, COVID-19), which are declared by default; see `forcast datasets`")
+    ev.add_argument("--known-event-off", action="append", default=[], metavar="KEY",
+                    help="with --force: switch off one known break by its key, e.g. covid_19 (repeatable)")
 
 
 def add_model_arguments(p: argparse.ArgumentParser, n_paths: int = 5000) -> None:
@@ -49,10 +53,27 @@ def add_parser(sub) -> None:
                        "the per-period and financial-year tables (CSV) and a fan chart (PNG) into --out.")
     add_series_arguments(p)
     add_model_arguments(p)
-    p.add_argument("--until", default="2022/23", help="last financial year to forecast (default 2022/23)")
+    add_horizon_arguments(p)
     add_calibration_argument(p)
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the output files")
     p.set_defaults(run=run)
+
+
+def add_horizon_arguments(p: argparse.ArgumentParser, what: str = "forecast") -> None:
+    h = p.add_mutually_exclusive_group()
+    h.add_argument("--until", default=None, metavar="YYYY/YY",
+                   help=f"last financial year to {what}, e.g. 2026/27 (default: the fourth financial year after the "
+                   "last complete one in the data)")
+    h.add_argument("--horizon", default=None, metavar="H",
+                   help="instead of --until: a number of periods (e.g. 16) or of financial years (e.g. 4y)")
+
+
+def horizon_from_args(args: argparse.Namespace):
+    """``h`` for :func:`forcast.forecast` from ``--horizon``: an integer of periods, or text such as '4y'."""
+    text = getattr(args, "horizon", None)
+    if text is None:
+        return None
+    return int(text) if text.strip().isdigit() else text
 
 
 def add_calibration_argument(p: argparse.ArgumentParser) -> None:
@@ -94,15 +115,18 @@ def load_from_args(args: argparse.Namespace):
 
     if bool(args.force) == bool(args.csv):
         raise ParameterError("Give exactly one of --force NAME (embedded data) or --csv FILE (your own data).")
+    if getattr(args, "offence_group", None) and not args.force:
+        raise ParameterError("--offence-group goes with --force (the embedded recorded crime). For your own file, "
+                             "give the column of that group with --value-column.")
     if args.force:
-        return datasets.recorded_crime(args.force)
+        return datasets.recorded_crime(args.force, getattr(args, "offence_group", None))
     return load_series(args.csv, date_column=args.date_column, value_column=args.value_column,
                        frequency=args.frequency, measure=args.measure or "demand", missing=args.missing)
 
 
 def events_from_args(args: argparse.Namespace) -> list:
-    """Events from --level-shift/--exclude/--outlier; with --force and none given, the known recording breaks."""
-    from .. import datasets
+    """Events from --level-shift/--exclude/--outlier (the known breaks of an embedded series are chosen by
+    :func:`known_events_from_args`)."""
     from ..events import ExcludedPeriod, LevelShift, Outlier
 
     events: list = []
@@ -115,9 +139,24 @@ def events_from_args(args: argparse.Namespace) -> list:
     for text in args.outlier:
         date, label = _split(text, 2, "--outlier", "2011-03:system-outage")
         events.append(Outlier(date, label))
-    if not events and getattr(args, "force", None) and not getattr(args, "no_known_events", False):
-        events = datasets.recording_breaks(args.force)
     return events
+
+
+def known_events_from_args(args: argparse.Namespace, series) -> object:
+    """``known_events`` for the API: 'default', 'none' (--no-known-events) or the default keys less those switched
+    off with --known-event-off (a key the series does not carry is refused, naming the ones it does)."""
+    if getattr(args, "no_known_events", False):
+        return "none"
+    off = list(getattr(args, "known_event_off", []) or [])
+    if not off:
+        return "default"
+    carried = [e for e in series.attrs.get("known_events") or () if e.default]
+    unknown = [k for k in off if k not in {e.key for e in carried}]
+    if unknown:
+        have = ", ".join(e.key for e in carried) or "none"
+        raise ParameterError(f"--known-event-off {unknown[0]!r}: this series carries no such known break. Its known "
+                             f"breaks: {have}.")
+    return [e.key for e in carried if e.key not in off]
 
 
 def _split(text: str, parts: int, flag: str, example: str) -> list[str]:
@@ -129,16 +168,19 @@ def _split(text: str, parts: int, flag: str, example: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from .. import forecast
+    from ..events import format_event
     from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic, write_text_atomic
 
     series = load_from_args(args)
     cal, cal_note = calibration_from_args(args, series)
-    fc = forecast(series, until=args.until, models=[m.strip() for m in args.models.split(",") if m.strip()],
-                  n_paths=args.n_paths, seed=args.seed, events=events_from_args(args), calibration=cal)
+    fc = forecast(series, until=args.until, h=horizon_from_args(args),
+                  models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
+                  seed=args.seed, events=events_from_args(args), calibration=cal,
+                  known_events=known_events_from_args(args, series))
     if cal is None:
         fc.notes.append(cal_note)
     for event in fc.events:
-        fc.notes.append(f"Declared event: {event}.")
+        fc.notes.append(f"Declared event: {format_event(event)} ({type(event).__name__}).")
     out = prepare_out_dir(Path(args.out))
     write_csv_atomic(fc.table(), out / "forecast_periods.csv", index=False)
     fy = fc.financial_years()
