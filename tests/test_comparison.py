@@ -1,8 +1,11 @@
-"""Tests for forcast.comparison: rates per 1,000, the inspectorate's +/-1 SD rule, MSG and England and Wales rows.
+"""Tests for forcast.comparison and forcast.crime_rates: financial-year rates per 1,000, the inspectorate's +/-1 SD
+rule, incomplete years, the MSG and England and Wales rows, and previous years.
 
-Golden numbers come from ONS's own published rates (Police Force Area tables 2018, table P3, copied below from
-shared/data/ons_pfa_tables_2018_rates.csv), never from an earlier run of this code. ONS divides by unrounded
-populations and the embedded ones are rounded to 100, so a rate may differ by up to rate * 50 / population.
+Golden numbers come from the shared copies of the published sources, read here with plain pandas and never from
+an earlier run of this code: the Home Office quarterly totals (prc_pfa_quarterly_totals_excl_fraud_2002_2023.csv,
+by offence group in prc_pfa_quarterly_by_offence_group_2002_2023.csv) and the ONS revised mid-year populations
+(pfa_population_mid2011_2023_revised.csv). Lancashire's 2022/23 total, 131,321, is the sum of its four published
+quarters (35,851 + 34,024 + 30,718 + 30,728).
 """
 
 from __future__ import annotations
@@ -13,37 +16,42 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from forcast import comparison, datasets
-from forcast.comparison import HIGHER, LOWER, SIMILAR
+from forcast import comparison, crime_rates
+from forcast.comparison import HIGHER, INCOMPLETE, LOWER, SIMILAR, TABLE_COLUMNS
 from forcast.errors import ParameterError, UnknownDatasetError
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+CRIME_CSV = SHARED / "ho_open_data" / "prc_pfa_quarterly_totals_excl_fraud_2002_2023.csv"
+GROUPS_CSV = SHARED / "ho_open_data" / "prc_pfa_quarterly_by_offence_group_2002_2023.csv"
+POP_CSV = SHARED / "population" / "pfa_population_mid2011_2023_revised.csv"
 LANCASHIRE_MSG = ["South Wales", "South Yorkshire", "Northumbria", "Nottinghamshire", "Humberside", "Kent",
                   "West Yorkshire"]
-#: ONS published rates per 1,000 (table P3) and the mid-year population ONS used: (period_end, rate, mid-year).
-ONS_LANCASHIRE = [
-    ("2018-03-31", 85.60628575549092, 2016),
-    ("2018-06-30", 93.72779683555217, 2017),
-    ("2018-09-30", 102.63958934503054, 2017),
-    ("2018-12-31", 109.23805951974408, 2017),
-]
-ONS_OTHERS = [
-    ("2018-03-31", "South Wales", 79.58937381404174),
-    ("2018-03-31", "West Yorkshire", 115.69372882648338),
-    ("2018-12-31", "Greater Manchester", 119.68562229727821),
-    ("2018-12-31", "North Wales", 83.56360335725077),
-]
-#: ONS's England and Wales row for the year ending December 2018 (P1 count, P3 rate): 43 forces + BTP.
-ONS_EW_DEC_2018 = (5153064, 87.71979788097951)
+KINDS = ["force"] + ["msg_member"] * 7 + ["msg", "england_and_wales", "all_forces_mean"]
 
 
-def within_rounding(rate: float, published: float, population: int) -> bool:
-    return abs(rate - published) <= published * 50 / population + 1e-9
+# --- the independent oracle ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def oracle():
+    """Per force and financial year: crimes (sum of four quarters) or None, and the population per mid-year."""
+    if not (CRIME_CSV.exists() and POP_CSV.exists()):
+        pytest.skip("shared data folder absent")
+    crime = pd.read_csv(CRIME_CSV)
+    pop = pd.read_csv(POP_CSV).set_index(["force", "year"])["population"]
+    return crime, pop
+
+
+def oracle_rates(oracle, year: str, mid_year: int) -> pd.DataFrame:
+    crime, pop = oracle
+    rows = crime[crime["financial_year"] == year].groupby("force")["count"].agg(["sum", "size"])
+    rows["population"] = [pop[(f, mid_year)] for f in rows.index]
+    rows["rate"] = 1000 * rows["sum"] / rows["population"]
+    rows.loc[rows["size"] < 4, "rate"] = math.nan
+    return rows
 
 
 @pytest.fixture(scope="module")
 def lancashire():
-    return comparison.compare("Lancashire", "2018-03-31")
+    return comparison.compare("Lancashire")
 
 
 @pytest.fixture(scope="module")
@@ -51,92 +59,109 @@ def lancashire_table(lancashire):
     return lancashire.table()
 
 
-# --- rates reproduce ONS ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("period_end, published, year", ONS_LANCASHIRE)
-def test_lancashire_rate_matches_ons_published_rate(period_end, published, year):
-    row = comparison.rates(period_end).set_index("force").loc["Lancashire"]
-    assert row["population_year"] == year
-    assert within_rounding(row["rate_per_1000"], published, row["population"])
-    assert round(row["rate_per_1000"], 1) == round(published, 1)
+# --- rates from the published quarters ---------------------------------------------------------------------
+def test_lancashire_2022_23_rate_computed_by_hand(oracle):
+    crime, pop = oracle
+    quarters = crime[(crime["force"] == "Lancashire") & (crime["financial_year"] == "2022/23")]["count"]
+    assert len(quarters) == 4 and quarters.sum() == 131321
+    row = comparison.rates("2022/23").set_index("force").loc["Lancashire"]
+    assert (row["crimes"], row["quarters"], row["population_year"]) == (131321, 4, 2022)
+    assert row["population"] == pop[("Lancashire", 2022)] == 1551393
+    assert row["rate_per_1000"] == pytest.approx(1000 * 131321 / 1551393)  # 84.65
 
 
-@pytest.mark.parametrize("period_end, force, published", ONS_OTHERS)
-def test_other_forces_match_ons_published_rates(period_end, force, published):
-    row = comparison.rates(period_end).set_index("force").loc[force]
-    assert within_rounding(row["rate_per_1000"], published, row["population"])
+@pytest.mark.parametrize("year, mid_year", [("2022/23", 2022), ("2019/20", 2019), ("2011/12", 2011)])
+def test_every_force_matches_the_published_quarters_and_populations(oracle, year, mid_year):
+    expected = oracle_rates(oracle, year, mid_year)
+    ours = comparison.rates(year).set_index("force")
+    assert list(comparison.rates(year).columns) == crime_rates.RATE_COLUMNS
+    assert sorted(ours.index) == sorted(expected.index) and len(ours) == 43
+    assert "British Transport Police" not in ours.index
+    assert (ours["population_year"] == mid_year).all()
+    for force, row in expected.iterrows():
+        assert ours.at[force, "population"] == row["population"], force
+        if row["size"] == 4:
+            assert ours.at[force, "crimes"] == row["sum"], force
+            assert ours.at[force, "rate_per_1000"] == pytest.approx(row["rate"]), force
+        else:
+            assert pd.isna(ours.at[force, "crimes"]) and math.isnan(ours.at[force, "rate_per_1000"]), force
 
 
-def test_ons_population_year_rule():
-    assert comparison.ons_population_year("2018-03-31") == 2016
-    assert comparison.ons_population_year("2017/18") == 2016
-    assert [comparison.ons_population_year(e) for e in ("2018-06-30", "2018-09-30", "2018-12-31")] == [2017] * 3
-    assert comparison.ons_population_year("2017-12-31") == 2016
+def test_incomplete_year_has_no_partial_sum():
+    table = comparison.rates("2022/23").set_index("force")
+    assert pd.isna(table.at["Devon and Cornwall", "crimes"])
+    assert table.at["Devon and Cornwall", "quarters"] == 2
+    assert math.isnan(table.at["Devon and Cornwall", "rate_per_1000"])
+    assert table.attrs["incomplete"] == {"Devon and Cornwall": ["2022Q4", "2023Q1"]}
+    assert comparison.rates("2021/22").attrs["incomplete"] == {}
 
 
-@pytest.mark.skipif(not (SHARED / "ons_pfa_tables_2018_rates.csv").exists(), reason="shared data folder absent")
-def test_every_unrevised_force_matches_the_ons_rates_file():
-    is_force = r"^(E23|W15)"  # force area codes; regions share names with forces (West Midlands)
-    published = pd.read_csv(SHARED / "ons_pfa_tables_2018_rates.csv").dropna(subset=["rate_per_1000_total_excl_fraud"])
-    published = published[published["area_code"].str.match(is_force)]
-    counts = pd.read_csv(SHARED / "ons_pfa_tables_2018_by_offence_group.csv")
-    counts = counts[(counts["offence_group"] == "Total recorded crime (excluding fraud)")
-                    & counts["area_code"].str.match(is_force)]
-    for period_end, ons in published.groupby("period_end"):
-        ours = comparison.rates(period_end).set_index("force")
-        assert set(ons["population_mid_year"]) == {ours["population_year"].iloc[0]}
-        edition = counts[counts["period_end"] == period_end].set_index("area_name")["count"]
-        checked = 0
-        assert len(ons) == 42  # every territorial force but City of London, whose rate ONS does not publish
-        for _, row in ons.iterrows():
-            force = row["area_name"]
-            if ours.at[force, "crimes"] != edition[force]:
-                continue  # revised since that edition (e.g. Avon and Somerset): not the same numerator
-            assert within_rounding(ours.at[force, "rate_per_1000"], row["rate_per_1000_total_excl_fraud"],
-                                   ours.at[force, "population"]), (period_end, force)
-            checked += 1
-        assert checked >= 25, period_end  # 28, 26, 34 and 42 of 42 unrevised
+def test_default_year_is_the_latest_complete_one(lancashire):
+    assert lancashire.financial_year == "2022/23"
+    assert lancashire.population_year == 2022
+    assert lancashire.period_end == pd.Timestamp("2023-03-31")
+    assert crime_rates.latest_year() == pd.Period("2023", freq="Y-MAR")
 
 
-def test_rates_frame_has_43_territorial_forces_and_no_btp():
-    table = comparison.rates("2018-03-31")
-    assert list(table.columns) == ["force", "crimes", "population", "population_year", "rate_per_1000"]
-    assert len(table) == 43
-    assert "British Transport Police" not in set(table["force"])
-    assert "British Transport Police" in table.attrs["excluded"]
-    assert (table["rate_per_1000"] == 1000 * table["crimes"] / table["population"]).all()
+def test_population_year_rule_and_nearest_beyond_the_embedded_years():
+    assert crime_rates.population_mid_year("2022/23") == (2022, "")
+    assert crime_rates.population_mid_year("2011/12") == (2011, "")
+    year, note = crime_rates.population_mid_year("2025/26")
+    assert year == 2023
+    assert note == "Populations are embedded to mid-2023: 2025/26 uses mid-2023, the nearest, instead of mid-2025."
+    with pytest.raises(UnknownDatasetError, match="rates start with 2011/12; 2010/11 would need mid-2010"):
+        crime_rates.population_mid_year("2010/11")
+    with pytest.raises(UnknownDatasetError, match="population_year must be an embedded mid-year, 2011-2023"):
+        crime_rates.population_mid_year("2022/23", 2030)
 
 
-def test_population_year_can_be_chosen():
-    table = comparison.rates("2018-03-31", population_year=2017).set_index("force")
-    assert table.at["Lancashire", "population"] == 1490500
-    assert table.at["Lancashire", "rate_per_1000"] == pytest.approx(1000 * 127028 / 1490500)
+def test_population_year_can_be_chosen(oracle):
+    _, pop = oracle
+    c = comparison.compare("Lancashire", "2022/23", population_year=2021)
+    row = c.rates.set_index("force").loc["Lancashire"]
+    assert row["population"] == pop[("Lancashire", 2021)]
+    assert row["rate_per_1000"] == pytest.approx(1000 * 131321 / pop[("Lancashire", 2021)])
+    assert c.notes[0] == "Rates use mid-2021 populations (chosen), not mid-2022, the mid-year inside 2022/23."
+    assert "(ONS mid-2021)" in _caption(c)
+    early = comparison.rates("2005/06", population_year=2011)
+    assert early.attrs["financial_year"] == "2005/06" and early.attrs["population_year"] == 2011
 
 
-def test_mid_2018_population_is_refused_with_greater_manchester_named():
-    with pytest.raises(UnknownDatasetError, match="Greater Manchester"):
-        comparison.rates("2018-12-31", population_year=2018)
+def _caption(c) -> str:
+    from forcast.fms.tables import comparison_table
+
+    return comparison_table(c).caption
 
 
-def test_ons_year_not_embedded_is_refused_with_advice():
-    with pytest.raises(UnknownDatasetError, match="ONS used mid-2015.*population_year"):
-        comparison.rates("2016/17")
+def test_past_year_can_be_compared(oracle):
+    c = comparison.compare("Lancashire", "2019/20")
+    expected = oracle_rates(oracle, "2019/20", 2019)
+    t = c.table().set_index("area")
+    assert t.at["Lancashire", "crimes"] == expected.at["Lancashire", "sum"]
+    assert c.incomplete == {}
+    assert t.index[9] == "England and Wales"
+    assert t.at["England and Wales", "crimes"] == expected["sum"].sum()
+    assert t.at["England and Wales", "population"] == expected["population"].sum()
+    assert c.notes[-1] == ("England and Wales is the sum of the 43 territorial forces (British Transport Police is "
+                           "not in the published tables).")
 
 
-@pytest.mark.parametrize("bad", ["2018-02-28", "2001/02"])
-def test_unknown_window_is_refused(bad):
-    with pytest.raises(UnknownDatasetError, match="No rolling 12-month total"):
-        comparison.rates(bad)
-
-
-def test_unreadable_period_end_is_refused():
-    with pytest.raises(ParameterError, match="period_end must be a date"):
-        comparison.rates("March 2018 please")
+@pytest.mark.parametrize("bad, error, text", [
+    ("2024/25", UnknownDatasetError, "No recorded crime is in use for 2024/25: financial years 2002/03-2022/23"),
+    ("2023", ParameterError, "A bare year is ambiguous"),
+    ("March 2018 please", ParameterError, "year must be a financial year such as '2022/23'"),
+])
+def test_unknown_or_unreadable_year_is_refused(bad, error, text):
+    with pytest.raises(error, match=text):
+        comparison.compare("Lancashire", bad)
 
 
 # --- the inspectorate's rule ---------------------------------------------------------------------------
 def test_mean_and_sd_are_unweighted_mean_and_sample_sd():
     assert comparison.mean_and_sd([1.0, 3.0, 5.0]) == (3.0, 2.0)
     assert comparison.mean_and_sd([0.0, 3.0, 3.0, 6.0])[1] == pytest.approx(math.sqrt(6.0))
+    with pytest.raises(ParameterError, match="at least two finite rates"):
+        comparison.mean_and_sd([1.0, float("nan")])
 
 
 def test_flag_rule_on_hand_made_rates():
@@ -149,34 +174,110 @@ def test_flag_rule_on_hand_made_rates():
     assert comparison.inspectorate_flag(-1.0) == SIMILAR
     assert comparison.inspectorate_flag(1.0000001) == HIGHER
     assert comparison.inspectorate_flag(-1.0000001) == LOWER
+    assert comparison.inspectorate_flag(float("nan")) == INCOMPLETE
 
 
-# --- Lancashire's comparison ----------------------------------------------------------------------------
+def test_lancashire_mean_sd_and_flags_follow_the_rule(oracle, lancashire, lancashire_table):
+    expected = oracle_rates(oracle, "2022/23", 2022)
+    reference = expected.drop(index=["City of London", "Devon and Cornwall"])["rate"]
+    assert reference.notna().all() and len(reference) == 41
+    assert lancashire.n_forces == 41
+    assert lancashire.mean == pytest.approx(reference.mean())
+    assert lancashire.sd == pytest.approx(reference.std(ddof=1))
+    t = lancashire_table.set_index("area")
+    for area in ["Lancashire", *LANCASHIRE_MSG]:
+        z = (expected.at[area, "rate"] - reference.mean()) / reference.std(ddof=1)
+        assert t.at[area, "difference_from_mean_sd"] == pytest.approx(z)
+        assert t.at[area, "flag"] == (HIGHER if z > 1 else LOWER if z < -1 else SIMILAR)
+    # West Yorkshire 132.3 and South Yorkshire 115.4 are above mean + SD (87.6 + 20.6); Lancashire 84.6 is not
+    assert t.at["West Yorkshire", "flag"] == t.at["South Yorkshire", "flag"] == HIGHER
+    assert t.at["Lancashire", "flag"] == SIMILAR
+
+
+# --- incomplete years --------------------------------------------------------------------------------------
+def test_devon_and_cornwall_is_left_out_of_the_2022_23_mean_with_a_note(oracle, lancashire):
+    expected = oracle_rates(oracle, "2022/23", 2022)
+    assert lancashire.left_out == ("City of London", "Devon and Cornwall")
+    assert lancashire.incomplete == {"Devon and Cornwall": ["2022Q4", "2023Q1"]}
+    with_all_complete = expected.drop(index="City of London")["rate"].dropna()
+    assert lancashire.mean == pytest.approx(with_all_complete.mean())  # NaN never summed into the mean
+    notes = " ".join(lancashire.notes)
+    assert ("Devon and Cornwall is left out of the mean and standard deviation and the England and Wales total: "
+            "its 2022/23 lacks 2022Q4 (October-December 2022) and 2023Q1 (January-March 2023)") in notes
+    assert "England and Wales 2022/23 excludes Devon and Cornwall, whose year is incomplete" in notes
+    assert "City of London is left out of the mean and standard deviation" in notes
+    assert lancashire.notes[0] == ("Rates per 1,000 residents use ONS mid-2022 population estimates (the mid-year "
+                                   "inside 2022/23).")
+    assert lancashire.table().attrs["notes"] == lancashire.notes
+
+
+def test_england_and_wales_2022_23_is_the_complete_forces_over_their_population(oracle, lancashire_table):
+    expected = oracle_rates(oracle, "2022/23", 2022).drop(index="Devon and Cornwall")
+    ew = lancashire_table[lancashire_table["kind"] == "england_and_wales"].iloc[0]
+    assert ew["area"] == "England and Wales (excluding Devon and Cornwall)"
+    assert ew["crimes"] == expected["sum"].sum()
+    assert ew["population"] == expected["population"].sum()
+    assert ew["rate_per_1000"] == pytest.approx(1000 * expected["sum"].sum() / expected["population"].sum())
+
+
+def test_incomplete_force_compared_has_no_rate_and_says_so():
+    c = comparison.compare("Devon and Cornwall", "2022/23", group=["Avon and Somerset", "Dorset"])
+    t = c.table()
+    assert list(t.columns) == TABLE_COLUMNS
+    assert t["kind"].tolist() == ["force", "msg_member", "msg_member", "msg", "england_and_wales",
+                                  "all_forces_mean"]
+    row = t.iloc[0]
+    assert pd.isna(row["crimes"]) and math.isnan(row["rate_per_1000"]) and row["flag"] == INCOMPLETE
+    assert row["population"] > 0
+    text = " ".join(c.sentences())
+    assert text.startswith("Devon and Cornwall's 2022/23 is incomplete: 2022Q4 (October-December 2022) and "
+                           "2023Q1 (January-March 2023) are not published, so it has no rate for 2022/23")
+    assert "standard deviations above" not in text and "standard deviations below" not in text
+    assert c.notes[1].startswith("Devon and Cornwall, the force compared, is left out of the mean")
+    assert comparison.compare("Devon and Cornwall", "2021/22", group=["Dorset"]).table()["flag"].iloc[0] in (
+        HIGHER, LOWER, SIMILAR)
+
+
+def test_incomplete_msg_member_is_left_out_of_the_group_total():
+    c = comparison.compare("Lancashire", group=["Avon and Somerset", "Devon and Cornwall", "Dorset"])
+    t = c.table().set_index("kind")
+    members = c.table()[c.table()["kind"] == "msg_member"].set_index("area")
+    assert members.at["Devon and Cornwall", "flag"] == INCOMPLETE
+    complete = members.drop(index="Devon and Cornwall")
+    assert t.at["msg", "crimes"] == complete["crimes"].sum()
+    assert t.at["msg", "population"] == complete["population"].sum()
+    assert t.at["msg", "area"] == "Most similar group (excluding Lancashire; Devon and Cornwall incomplete)"
+    assert "the most similar group's total" in c.notes[1]
+    assert "Devon and Cornwall has no rate (year incomplete)" in c.sentences()[3]
+
+
+def test_any_force_missing_a_quarter_is_left_out_with_its_quarters_named(monkeypatch):
+    from forcast import crime_series
+
+    full, source, release = crime_series.crime_table()
+    cut = full[~((full["force"] == "Kent") & (full["period"] == "2022Q2"))]
+    monkeypatch.setattr(crime_rates, "crime_table", lambda: (cut, source, release))
+    c = comparison.compare("Lancashire", "2022/23")
+    assert c.incomplete == {"Devon and Cornwall": ["2022Q4", "2023Q1"], "Kent": ["2022Q2"]}
+    assert c.n_forces == 40
+    assert any(n.startswith("Kent is left out of the mean and standard deviation, the most similar group's total "
+                            "and the England and Wales total: its 2022/23 lacks 2022Q2 (April-June 2022)")
+               for n in c.notes)
+    t = c.table().set_index("area")
+    assert t.at["Kent", "flag"] == INCOMPLETE
+    assert "England and Wales (excluding Devon and Cornwall and Kent)" in t.index
+
+
+# --- Lancashire's table and sentences --------------------------------------------------------------------
 def test_lancashire_table_lists_force_members_msg_ew_and_mean(lancashire_table):
     t = lancashire_table
-    assert list(t.columns) == ["area", "kind", "crimes", "population", "rate_per_1000", "difference_from_mean_sd",
-                               "flag"]
-    assert t["kind"].tolist() == ["force"] + ["msg_member"] * 7 + ["msg", "england_and_wales", "all_forces_mean"]
-    assert t["area"].iloc[0] == "Lancashire"
+    assert list(t.columns) == TABLE_COLUMNS
+    assert t["kind"].tolist() == KINDS
+    assert t["area"].iloc[0] == "Lancashire" and t["crimes"].iloc[0] == 131321
     assert t["area"].iloc[1:8].tolist() == LANCASHIRE_MSG
     assert t["flag"].iloc[:10].isin([HIGHER, LOWER, SIMILAR]).all()
-    assert pd.isna(t["flag"].iloc[10])
+    assert pd.isna(t["flag"].iloc[10]) and t["area"].iloc[10] == "Mean of 41 forces"
     assert t["rate_per_1000"].notna().all()
-
-
-def test_lancashire_z_and_flags_follow_the_rule(lancashire, lancashire_table):
-    others = comparison.rates("2018-03-31")
-    others = others[others["force"] != "City of London"]["rate_per_1000"]
-    assert lancashire.mean == pytest.approx(others.mean())
-    assert lancashire.sd == pytest.approx(others.std(ddof=1))
-    assert lancashire.n_forces == 42
-    t = lancashire_table
-    z = (t["rate_per_1000"] - lancashire.mean) / lancashire.sd
-    assert t["difference_from_mean_sd"].to_numpy() == pytest.approx(z.to_numpy())
-    for zi, flag in zip(z.iloc[:10], t["flag"].iloc[:10]):
-        assert flag == comparison.inspectorate_flag(zi)
-    # West Yorkshire's published rate is 115.7 per 1,000 -- more than one SD above a mean near 77
-    assert t.set_index("area").at["West Yorkshire", "flag"] == HIGHER
 
 
 def test_msg_rate_is_sum_over_sum_excluding_the_force(lancashire_table):
@@ -187,45 +288,33 @@ def test_msg_rate_is_sum_over_sum_excluding_the_force(lancashire_table):
     assert msg["population"] == members["population"].sum()
     assert msg["rate_per_1000"] == pytest.approx(1000 * members["crimes"].sum() / members["population"].sum())
     assert msg["rate_per_1000"] != pytest.approx(members["rate_per_1000"].mean())  # not a mean of rates
-    assert "excluding Lancashire" in msg["area"]
+    assert msg["area"] == "Most similar group (excluding Lancashire)"
     assert lancashire_table.attrs["msg_includes_force"] is False
-
-
-def test_england_and_wales_matches_ons_definition():
-    t = comparison.compare("Lancashire", "2018-12-31").table()
-    ew = t[t["kind"] == "england_and_wales"].iloc[0]
-    crimes, published = ONS_EW_DEC_2018
-    assert ew["crimes"] == crimes  # 43 territorial forces plus British Transport Police
-    assert ew["population"] == 58744600
-    assert within_rounding(ew["rate_per_1000"], published, ew["population"])
-    btp = int(datasets.rolling_totals("British Transport Police").set_index("period_end").at["2018-12-31", "count"])
-    assert comparison.rates("2018-12-31")["crimes"].sum() + btp == crimes
 
 
 def test_sentences_quote_the_table(lancashire, lancashire_table):
     text = " ".join(lancashire.sentences())
     t = lancashire_table.set_index("kind")
+    assert text.startswith("Lancashire recorded 84.6 crimes per 1,000 people in 2022/23")
     for kind in ("force", "msg", "england_and_wales"):
         assert f"{t.at[kind, 'rate_per_1000']:.1f}" in text
-    assert f"{t.at['force', 'crimes']:,}" in text and f"{t.at['force', 'population']:,}" in text
-    assert f"{abs(t.at['force', 'difference_from_mean_sd']):.2f} standard deviations" in text
+    assert "in England and Wales (without Devon and Cornwall)" in text
+    assert "over ONS mid-2022 population estimates: for Lancashire, 131,321 crimes and 1,551,393 people." in text
+    assert f"{abs(t.at['force', 'difference_from_mean_sd']):.2f} standard deviations below" in text
     assert f"this is {t.at['force', 'flag']}." in text
     assert f"{lancashire.mean:.1f}" in text and f"{lancashire.sd:.1f}" in text
-    assert "year ending March 2018" in text and "City of London" in text
-    members = lancashire_table[lancashire_table["flag"] == HIGHER]
-    for area, rate in zip(members["area"], members["rate_per_1000"]):
-        if area in LANCASHIRE_MSG:
-            assert f"{area} ({rate:.1f})" in text
+    assert "leaving out City of London and Devon and Cornwall" in text
+    assert "South Yorkshire (115.4) and West Yorkshire (132.3) are significantly higher" in text
 
 
-def test_all_43_forces_can_be_used_for_the_mean():
-    c = comparison.compare("Lancashire", "2017/18", excluded_from_mean=())
-    assert c.n_forces == 43
-    assert c.sd > 100  # City of London's rate (about 815) swamps the spread -- why it is left out by default
+def test_all_forces_with_a_rate_can_be_used_for_the_mean():
+    c = comparison.compare("Lancashire", excluded_from_mean=())
+    assert c.n_forces == 42  # all but Devon and Cornwall, whose year is incomplete
+    assert c.sd > 80  # City of London's rate (about 665) swamps the spread -- why it is left out by default
 
 
 def test_custom_group_and_bad_groups():
-    c = comparison.compare("Lancashire", "2018-03-31", group=["Merseyside", "greater manchester police"])
+    c = comparison.compare("Lancashire", group=["Merseyside", "greater manchester police"])
     assert c.table()["area"].iloc[1:3].tolist() == ["Merseyside", "Greater Manchester"]
     with pytest.raises(ParameterError, match="Offending: Lancashire"):
         comparison.compare("Lancashire", group=["Lancashire", "Kent"])
@@ -235,24 +324,59 @@ def test_custom_group_and_bad_groups():
         comparison.compare("British Transport Police", group=["Kent"])
 
 
+# --- offence groups ------------------------------------------------------------------------------------
+def test_offence_group_comparison_matches_the_published_group_quarters(oracle):
+    if not GROUPS_CSV.exists():
+        pytest.skip("shared data folder absent")
+    crime = pd.read_csv(GROUPS_CSV)
+    rows = crime[(crime["offence_group"] == "Robbery") & (crime["financial_year"] == "2022/23")]
+    sums = rows.groupby("force")["count"].agg(["sum", "size"])
+    c = comparison.compare("Lancashire", "2022/23", offence_group="robbery")
+    t = c.table().set_index("area")
+    assert t.at["Lancashire", "crimes"] == sums.at["Lancashire", "sum"]
+    assert c.rates.attrs["measure"] == "Robbery"
+    assert "crimes (robbery) per 1,000 people in 2022/23" in c.sentences()[0]
+    _, pop = oracle
+    ref = sums[sums["size"] == 4].drop(index="City of London")
+    ref_rates = 1000 * ref["sum"] / [pop[(f, 2022)] for f in ref.index]
+    assert c.mean == pytest.approx(ref_rates.mean()) and c.sd == pytest.approx(ref_rates.std(ddof=1))
+
+
 # --- previous years --------------------------------------------------------------------------------------
-def test_trend_lists_last_years_with_changes():
+def test_trend_lists_the_last_five_years_from_the_published_quarters(oracle):
+    crime, _ = oracle
+    lanc = crime[crime["force"] == "Lancashire"].groupby("financial_year")["count"].sum()
     t = comparison.trend("Lancashire", years=5)
     assert list(t.columns) == ["financial_year", "crimes", "change", "pct_change"]
-    assert t["financial_year"].tolist() == ["2013/14", "2014/15", "2015/16", "2016/17", "2017/18"]
+    assert t["financial_year"].tolist() == ["2018/19", "2019/20", "2020/21", "2021/22", "2022/23"]
+    assert t["crimes"].tolist() == [lanc[y] for y in t["financial_year"]]
     last = t.iloc[-1]
-    assert (last["crimes"], last["change"]) == (127028, 127028 - 107610)  # ONS rolling totals, years ending March
-    assert last["pct_change"] == pytest.approx(100 * 19418 / 107610)
-    assert comparison.trend_sentence(t).startswith(
-        "Lancashire recorded 127,028 crimes in 2017/18, up 18.0% on 2016/17 and up "
+    assert (last["crimes"], last["change"]) == (131321, 131321 - lanc["2021/22"])
+    assert last["pct_change"] == pytest.approx(100 * (131321 - lanc["2021/22"]) / lanc["2021/22"])
+    assert t.attrs["note"] == ""
+    assert comparison.trend_sentence(t) == (
+        f"Lancashire recorded 131,321 crimes in 2022/23, "
+        f"{comparison.change_phrase(131321, lanc['2021/22'], '2021/22')} and "
+        f"{comparison.change_phrase(131321, lanc['2018/19'], '2018/19')}."
     )
 
 
+def test_trend_can_end_at_an_earlier_year_and_notes_an_incomplete_latest_year():
+    t = comparison.trend("Lancashire", years=3, year="2019/20")
+    assert t["financial_year"].tolist() == ["2017/18", "2018/19", "2019/20"]
+    devon = comparison.trend("Devon and Cornwall")
+    assert devon["financial_year"].iloc[-1] == "2021/22"
+    assert devon.attrs["note"] == ("Devon and Cornwall's 2022/23 is incomplete, lacking 2022Q4 (October-December "
+                                   "2022) and 2023Q1 (January-March 2023), so the table ends with 2021/22.")
+    with pytest.raises(UnknownDatasetError, match="Devon and Cornwall has no complete 2022/23"):
+        comparison.trend("Devon and Cornwall", year="2022/23")
+
+
 def test_trend_first_available_year_has_no_change_and_bad_years_refused():
-    t = comparison.trend("Lancashire", years=16)
+    t = comparison.trend("Lancashire", years=21)
     assert t["financial_year"].iloc[0] == "2002/03" and pd.isna(t["change"].iloc[0])
-    for bad in (0, 17, 2.5, True):
-        with pytest.raises(ParameterError, match="years must be a whole number from 1 to 16"):
+    for bad in (0, 22, 2.5, True):
+        with pytest.raises(ParameterError, match="years must be a whole number from 1 to 21"):
             comparison.trend("Lancashire", years=bad)
 
 
@@ -277,4 +401,5 @@ def test_comparison_chart_draws_bars_and_sd_lines(lancashire):
     xs = sorted(line.get_xdata()[0] for line in ax.get_lines() if len(line.get_xdata()))
     mean, sd = lancashire.mean, lancashire.sd
     assert xs == pytest.approx([mean - sd, mean, mean + sd])
+    assert "2022/23" in ax.get_title() and "mid-2022" in ax.get_xlabel()
     assert lancashire.plot() is not None

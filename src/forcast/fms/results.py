@@ -106,7 +106,9 @@ def add_trend(result: MeasureResult, force: str | None) -> None:
         for column in ("total", "change", "pct_change"):
             table[column] = table[column].astype("Float64").astype(float)
         result.trend = table
-        result.trend_source = "published totals: ONS rolling 12-month totals for years ending March"
+        note = table.attrs.get("note")
+        result.trend_source = ("published totals: sums of the Home Office's published quarters"
+                               + (f". {note.rstrip('.')}" if note else ""))
     else:
         result.trend = fy_totals(result.series).tail(TREND_YEARS).reset_index(drop=True)
         result.trend_source = "sums of the series' own periods"

@@ -204,11 +204,13 @@ def comparison_section(inputs: ChapterInputs) -> Section:
 
     table = comparison_table(c)
     blocks: list = [Paragraph(
-        f"Recorded crime per 1,000 residents in {c.force}, set beside the {number_word(len(c.group))} forces in its "
+        f"Recorded crime per 1,000 residents in {c.force} in {c.financial_year} (ONS mid-{c.population_year} "
+        f"populations), set beside the {number_word(len(c.group))} forces in its "
         f"most similar group (forces with similar populations and circumstances, as grouped by HMICFRS), the mean of "
         f"all forces and England and Wales. A rate more than one standard deviation from the mean of all forces "
         f"is flagged as significantly different, as the inspectorate does.")]
     blocks.append(Paragraph(" ".join(c.sentences())))
+    blocks.append(Paragraph("Notes: " + " ".join(c.notes)))
     end = c.period_end
     later = [(r, e) for r in inputs.measures if r.embedded_crime for e in r.events
              if type(e).__name__ == "LevelShift" and pd.Period(str(e.start)).start_time > end]

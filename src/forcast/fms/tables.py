@@ -235,10 +235,10 @@ def comparison_table(comparison: Any) -> Table:
           "Difference from mean (SD)": np.nan, "Flag": None}
     frame = pd.concat([frame, pd.DataFrame([sd])], ignore_index=True)
     info = t.attrs
-    return Table(frame, f"Recorded crime (excluding fraud) per 1,000 people, {info['window']}, mid-"
-                 f"{info['population_year']} population: {info['force']}, its most similar group and England and "
-                 f"Wales", {"Crimes": COUNT, "Population": COUNT, "Crimes per 1,000": "{:.1f}",
-                            "Difference from mean (SD)": "{:+.2f}"}, key="comparison")
+    return Table(frame, f"{info['measure']} per 1,000 residents (ONS mid-{info['population_year']}), "
+                 f"{info['financial_year']}: {info['force']}, its most similar group and England and Wales",
+                 {"Crimes": COUNT, "Population": COUNT, "Crimes per 1,000": "{:.1f}",
+                  "Difference from mean (SD)": "{:+.2f}"}, key="comparison")
 
 
 def settings_table(inputs: ChapterInputs) -> Table:
