@@ -131,3 +131,44 @@ class CalibrationWarning(ForcastWarning):
 
 class ForcastDeprecationWarning(ForcastWarning, DeprecationWarning):
     """A forcast feature is deprecated."""
+
+
+# --- Home Office releases imported by the user ---------------------------------------------------
+class HomeOfficeTableError(ForcastError):
+    """A Home Office 'police recorded crime open data tables' workbook cannot be imported as it is."""
+
+
+class HomeOfficeFileError(HomeOfficeTableError, UnreadableSourceError):
+    """The Home Office workbook does not exist, or is not an ODS or Excel workbook."""
+
+
+class HomeOfficeColumnError(HomeOfficeTableError, ColumnError):
+    """A sheet of the Home Office workbook lacks columns of the open data tables."""
+
+
+class HomeOfficeEmptyError(HomeOfficeTableError, EmptyDataError):
+    """The Home Office workbook has no data sheet, or a data sheet with a header and no rows."""
+
+
+class HomeOfficeCountError(HomeOfficeTableError, NonNumericCountError):
+    """A 'Number of Offences' cell of the Home Office workbook is not a whole number."""
+
+
+class HomeOfficePeriodError(HomeOfficeTableError, DateParseError):
+    """A 'Financial Year' or 'Financial Quarter' cell of the Home Office workbook cannot be read."""
+
+
+class HomeOfficeForceError(HomeOfficeTableError, UnknownForceError):
+    """The Home Office workbook names forces that are not among the 43 territorial forces."""
+
+
+class HomeOfficeOffenceGroupError(HomeOfficeTableError):
+    """The Home Office workbook has an offence group that is not one of the nine (fraud excluded)."""
+
+
+class HomeOfficeMissingQuarterError(HomeOfficeTableError, MissingPeriodError):
+    """Forces in the Home Office workbook lack quarters that other forces have."""
+
+
+class ReleaseError(ForcastError):
+    """An imported release is unknown, or the store of imported releases cannot be used as asked."""
