@@ -17,7 +17,8 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-EXPECTED = ["01_quickstart.ipynb", "02_backtest_2018_19.ipynb", "03_fms_chapter.ipynb", "04_your_own_data.ipynb"]
+EXPECTED = ["01_quickstart.ipynb", "02_backtest_2018_19.ipynb", "03_fms_chapter.ipynb", "04_your_own_data.ipynb",
+            "05_forecast_to_2023.ipynb"]
 CELL_TIMEOUT = 600  # seconds per cell; the slowest cell takes about 15 s on a laptop
 
 

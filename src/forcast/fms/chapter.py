@@ -31,7 +31,7 @@ from ..series import check_demand_series, meta
 from .document import Chapter
 from .phrasing import display_name, slug, with_stand_in
 from .results import (CHAPTER_BACKTEST_PATHS, ChapterInputs, MeasureResult, Progress, add_comparison, add_backtest,
-                      add_checks, add_forecast, add_trend)
+                      add_checks, add_forecast, add_hindsight, add_trend)
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,8 @@ def build_chapter(
         the known breaks of the embedded recorded crime (:func:`forcast.datasets.known_events`) and nothing for
         other series; ``[]`` declares none.
     seed, n_paths : reproducibility and paths per model of the projection (the backtest uses at most 1,000).
-    backtest : test past forecasts (and check published ones, :data:`REPORTED_FIGURES`); False is much faster.
+    backtest : test past forecasts (check published ones, :data:`REPORTED_FIGURES`, and judge the forecast made on
+        31 March 2019 for the years after it, :mod:`forcast.fms.hindsight`); False is much faster.
     calibration : ``"default"`` (the calibration shipped with forcast, when installed and learned on series like
         the measure), None (model-based intervals), or a :class:`~forcast.calibration.Calibration`.
     title : the chapter title (default: "Force Management Statement: demand" and the force).
@@ -275,6 +276,7 @@ def build_chapter(
             steps.append((f"{r.name}: past forecasts", lambda r=r: add_backtest(r, models, bt_paths, seed)))
             if r.reported:
                 steps.append((f"{r.name}: published forecast", lambda r=r: add_checks(r, models, bt_paths, seed)))
+            steps.append((f"{r.name}: forecast made in March 2019", lambda r=r: add_hindsight(r)))
     steps.append(("comparison with other forces", lambda: add_comparison(inputs)))
     chapter: list[Chapter] = []
     steps.append(("writing the chapter", lambda: chapter.append(assemble(inputs, title))))

@@ -57,6 +57,7 @@ class MeasureResult:
     backtest_note: str = ""
     reported: tuple = ()
     checks: list = field(default_factory=list)  # (ReportedFigures, CheckResult)
+    hindsight: Any = None  # forcast.fms.hindsight.Hindsight: the forecast made on 31 March 2019, judged
     workload: Any = None  # forcast.workload.Workload, when workload inputs were given
     warnings: list[str] = field(default_factory=list)
 
@@ -174,6 +175,17 @@ def add_checks(result: MeasureResult, models: Sequence, n_paths: int, seed: int 
                             n_paths=n_paths, calibration=result.calibration)
         _record(result, caught)
         result.checks.append((figures, outcome))
+
+
+def add_hindsight(result: MeasureResult) -> None:
+    """The forecast made on 31 March 2019 for the complete financial years after it, judged against what was
+    recorded (:mod:`forcast.fms.hindsight`): the backtest's fold at that origin, calibrated as the projection.
+    Nothing when the backtest has no such origin or no financial year after it is complete."""
+    from .hindsight import ORIGIN, judge
+
+    if result.backtest is not None and result.forecast is not None:
+        result.hindsight = judge(result.backtest, ORIGIN, model=result.main_model, events=result.events,
+                                 calibration=result.calibration)
 
 
 def add_comparison(inputs: ChapterInputs) -> None:

@@ -298,6 +298,11 @@ def accuracy_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) ->
                 f"force's own counts differ slightly from the published Home Office series used here (different "
                 f"extraction dates and revisions)."))
             blocks += [Paragraph(outcome.statement()), table]
+        if t.hindsight is not None:
+            from .hindsight import hindsight_blocks
+
+            blocks += hindsight_blocks(r.hindsight, t.hindsight, lambda text, r=r: _lead(inputs, r, text), r.name,
+                                       t.hindsight.key)
     return Section(TITLES["accuracy"], blocks, key="accuracy")
 
 

@@ -67,6 +67,7 @@ class MeasureTables:
     coverage: Table | None = None
     checks: list[Table] = field(default_factory=list)
     models: Table | None = None
+    hindsight: Table | None = None  # the forecast made on 31 March 2019 against what was recorded
 
 
 def measure_tables(r: MeasureResult) -> MeasureTables:
@@ -83,6 +84,10 @@ def measure_tables(r: MeasureResult) -> MeasureTables:
     if r.backtest is not None:
         out.next_year, out.coverage = backtest_tables(r)
     out.checks = [check_table(r, i, outcome) for i, (_, outcome) in enumerate(r.checks, start=1)]
+    if r.hindsight is not None:
+        from .hindsight import hindsight_table
+
+        out.hindsight = hindsight_table(r.hindsight, r.name, f"{r.key}_forecast_{r.hindsight.origin:%Y_%m}")
     return out
 
 
