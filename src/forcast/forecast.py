@@ -380,8 +380,12 @@ def forecast(
 
 
 def calibrate(simulated: dict[str, np.ndarray], index: pd.PeriodIndex, calibration: Any) -> dict[str, np.ndarray]:
-    """Each model's paths widened by ``calibration``'s factors (below and above the mean) for each period's horizon
-    year (the one place forecasts and backtests apply a calibration)."""
+    """Each model's paths with ``calibration`` applied (the one place forecasts and backtests apply one): error
+    quantiles (:class:`forcast.conformal.ErrorQuantiles`) map each financial year's totals onto past errors; a
+    :class:`forcast.calibration.Calibration` widens the paths by its factors below and above the mean for each
+    period's horizon year."""
+    if hasattr(calibration, "apply"):
+        return calibration.apply(simulated, index)
     years = horizon_years(index)
     return {name: widen(p, *calibration.factors_for(name, years)) for name, p in simulated.items()}
 
