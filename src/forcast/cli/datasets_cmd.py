@@ -65,7 +65,14 @@ def _catalogue(args: argparse.Namespace) -> int:
         print(table.to_csv(index=False), end="")
     else:
         print(table.to_string(index=False))
-        print(f"\n{table['force'].dropna().nunique()} forces; sources and licences: forcast.datasets.sources()")
+        published = table.loc[table["dataset"] == "recorded_crime", "force"].nunique()
+        print(f"\nRecorded crime: {published} forces (published quarters); recorded_crime_derived: the superseded "
+              f"2006-2018 series with British Transport Police. Sources and licences: forcast.datasets.sources()")
+        known = datasets.known_events()
+        print("\nKnown breaks in the recorded crime, declared by default when forecasting (switch one off with "
+              "--known-event-off KEY, all with --no-known-events; force * = every force):")
+        shown = known.assign(end=known["end"].fillna(""), default=known["default"].map({True: "yes", False: "no"}))
+        print(shown[["key", "force", "kind", "start", "end", "default", "label"]].to_string(index=False))
         print(_in_use())
     return 0
 
