@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine (Python 3.10+ and pip only):
-#   make run   -> virtual environment, install, Lancashire's FMS demand chapter (md, html, docx) into out/
+#   make run   -> virtual environment, install, Lancashire's FMS demand chapter (md, html, docx) into out/,
+#                 projected to 2026/27 from the embedded data to March 2023 (the default --until)
 #   make test  -> virtual environment, install with test extras, the whole test suite (slow tests included)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -15,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	$(VENV)/bin/forcast fms --force Lancashire --until 2022/23 --out $(OUT)
+	$(VENV)/bin/forcast fms --force Lancashire --out $(OUT)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -m "slow or not slow"

@@ -216,8 +216,10 @@ def cli_reference() -> str:
 #: The modules in the API reference, in reading order. A module's ``__all__`` decides what is listed; without one,
 #: the public functions and classes defined in the module are.
 API_MODULES = (
-    "forcast", "forcast.datasets", "forcast.events", "forcast.check", "forcast.backtest", "forcast.origins",
-    "forcast.metrics", "forcast.calibration", "forcast.comparison", "forcast.calls", "forcast.holidays", "forcast.workload",
+    "forcast", "forcast.datasets", "forcast.crime_series", "forcast.known_events", "forcast.home_office",
+    "forcast.releases", "forcast.events", "forcast.check", "forcast.backtest", "forcast.origins",
+    "forcast.metrics", "forcast.calibration", "forcast.comparison", "forcast.crime_rates", "forcast.calls",
+    "forcast.holidays", "forcast.workload",
     "forcast.wording", "forcast.fms", "forcast.fiscal", "forcast.paths", "forcast.plotting", "forcast.series",
     "forcast.models.base", "forcast.models.ets", "forcast.models.arima", "forcast.models.combination",
     "forcast.models.baselines", "forcast.errors",
@@ -320,7 +322,7 @@ def api_reference() -> str:
     modules = [importlib.import_module(name) for name in API_MODULES]
     lines += [f"| [`{m.__name__}`](#{github_slug(m.__name__)}) | {_cell(_first_paragraph(m.__doc__))} |"
               for m in modules]
-    documented: set[int] = set()
+    documented: dict[int, str] = {}  # id of each function or class documented -> where it was
     for module in modules:
         lines += ["", f"## {module.__name__}", ""]
         if module.__name__ == "forcast.errors":
@@ -335,10 +337,9 @@ def api_reference() -> str:
             obj = getattr(module, name)
             qualname = f"{module.__name__}.{name}"
             if (inspect.isfunction(obj) or inspect.isclass(obj)) and id(obj) in documented:
-                where = f"{obj.__module__}.{obj.__qualname__}" if obj.__module__ != module.__name__ else qualname
-                lines += [f"### `{qualname}`", "", f"The same object as `{where}`, documented above.", ""]
+                lines += [f"### `{qualname}`", "", f"The same object as `{documented[id(obj)]}`, documented above.", ""]
                 continue
-            documented.add(id(obj))
+            documented[id(obj)] = qualname
             lines += _document(qualname, obj)
     return "\n".join(line.rstrip() for line in lines).rstrip("\n") + "\n"
 
