@@ -111,7 +111,34 @@ def calibrated(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combina
     return rows.assign(method="calibrated", fallback=fallback)
 
 
-INTERVAL_METHODS = {"model": model_intervals, "calibrated": calibrated}
+def conformal(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combination",
+              symmetric: bool = False) -> pd.DataFrame:
+    """The combination's paths mapped onto :class:`forcast.conformal.ErrorQuantiles` learned in real time: the
+    relative financial-year errors of forecasts made before ``origin`` whose years had ended by it, pooled over
+    all forces (``symmetric``: each error and its mirror image)."""
+    from forcast.conformal import ErrorQuantiles
+    from forcast.errors import ParameterError
+
+    label = "symmetric conformal" if symmetric else "conformal"
+    at = [subset(r.bt, model, lambda f: f.date == origin) for r in runs]
+    fallback = len(ended_years(runs, origin)) < MIN_ENDED_YEARS
+    if not fallback:
+        try:
+            eq = ErrorQuantiles.from_backtests([subset(r.bt, model, lambda f: f.date < origin) for r in runs],
+                                               known_by=origin, symmetric=symmetric)
+            at = [b.widened(eq) for b in at]
+        except ParameterError:
+            fallback = True
+    rows = pd.concat([score_financial_years(b) for b in at if b.folds], ignore_index=True)
+    return rows.assign(method=label, fallback=fallback)
+
+
+def symmetric_conformal(runs: list[ForceRun], origin: pd.Timestamp) -> pd.DataFrame:
+    return conformal(runs, origin, symmetric=True)
+
+
+INTERVAL_METHODS = {"model": model_intervals, "calibrated": calibrated, "conformal": conformal,
+                    "symmetric conformal": symmetric_conformal}
 
 
 _RUNS: list = []  # the runs, for forked workers (inherited, not pickled)

@@ -66,14 +66,15 @@ CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "src" / "forcast" / "_d
 
 
 # ---------------------------------------------------------------------------------------------- one force
-def run_force(force: str, n_paths: int, seed: int, peer_names: tuple, cache: str | None) -> ForceRun:
-    """forcast's backtest and each peer's for one force (read from ``cache`` when it holds the same run)."""
+def run_force(force: str, n_paths: int, seed: int, peer_names: tuple, cache: str | None,
+              refit_forcast: bool = False) -> ForceRun:
+    """forcast's backtest and each peer's for one force (read from ``cache`` when it holds the same run;
+    ``refit_forcast``: refit forcast's models only and keep the cached peers, after a change to forcast)."""
     key = {"n_paths": n_paths, "seed": seed, "origins": ORIGINS, "horizon": HORIZON, "peers": list(peer_names)}
     file = Path(cache) / f"{force.replace(' ', '_')}.pkl" if cache else None
-    if file is not None and file.exists():
-        stored = pickle.loads(file.read_bytes())
-        if stored["key"] == key:
-            return stored["run"]
+    stored = pickle.loads(file.read_bytes()) if file is not None and file.exists() else None
+    if stored is not None and stored["key"] == key and not refit_forcast:
+        return stored["run"]
     warnings.simplefilter("ignore")
     series = datasets.recorded_crime(force)
     common = {"origins": ORIGINS, "horizon": HORIZON, "baselines": False, "n_paths": n_paths, "seed": seed}
@@ -81,6 +82,14 @@ def run_force(force: str, n_paths: int, seed: int, peer_names: tuple, cache: str
     bt = backtest(series, models=FORCAST_MODELS, **common)
     times, notes = {FORCAST_LABEL: time.perf_counter() - start}, {}
     frames = [score_financial_years(bt)]
+    if stored is not None and stored["key"] == key:  # refit_forcast: the peers as cached
+        old = stored["run"]
+        frames.append(old.rows[old.rows["model"].isin(list(peer_names)) | old.rows["model"].str.endswith(
+            "(summed bounds)")])
+        run = ForceRun(force, bt, pd.concat(frames, ignore_index=True),
+                       {**{k: v for k, v in old.times.items() if k != FORCAST_LABEL}, **times}, old.notes)
+        file.write_bytes(pickle.dumps({"key": key, "run": run}))
+        return run
     make = peers()
     for name in peer_names:
         model = make[name]()
@@ -119,6 +128,8 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=2019)
     p.add_argument("--out", help="write the scored rows and the tables (CSV) into this folder")
     p.add_argument("--cache", help="keep each force's backtests here and reuse them on the next run")
+    p.add_argument("--refit-forcast", action="store_true",
+                   help="with --cache: refit forcast's models (after changing them) and reuse the cached peers")
     p.add_argument("--write-calibration", action="store_true",
                    help=f"write the pooled calibration to {CALIBRATION_FILE.relative_to(CALIBRATION_FILE.parents[3])}")
     args = p.parse_args(argv)
@@ -135,7 +146,8 @@ def main(argv=None) -> int:
     wall = time.perf_counter()
     n = len(forces)
     with ProcessPoolExecutor(args.workers) as pool:
-        jobs = pool.map(run_force, forces, [args.n_paths] * n, [args.seed] * n, [peer_names] * n, [args.cache] * n)
+        jobs = pool.map(run_force, forces, [args.n_paths] * n, [args.seed] * n, [peer_names] * n, [args.cache] * n,
+                        [args.refit_forcast] * n)
         runs = list(tqdm(jobs, total=n, unit="force", file=sys.stderr))
     wall = time.perf_counter() - wall
 

@@ -73,13 +73,19 @@ class ErrorQuantiles:
     frequency: str | None = None
     measure: str | None = None
     min_points: int = DEFAULT_MIN_POINTS
+    symmetric: bool = False
 
     kind = "conformal"
 
     # ------------------------------------------------------------------ learning
     @classmethod
-    def from_frame(cls, fy: pd.DataFrame, min_points: int = DEFAULT_MIN_POINTS, **info: Any) -> "ErrorQuantiles":
-        """Learn from financial-year backtest rows (``Backtest.financial_years()`` of one or many series)."""
+    def from_frame(cls, fy: pd.DataFrame, min_points: int = DEFAULT_MIN_POINTS, symmetric: bool = False,
+                   **info: Any) -> "ErrorQuantiles":
+        """Learn from financial-year backtest rows (``Backtest.financial_years()`` of one or many series).
+
+        ``symmetric=True`` learns from each error and its mirror image (``e`` and ``-e``), so both sides of an
+        interval are as wide as the larger misses on either side made them: a guard against a change of
+        direction (forecasts that were too low in one run of years may be too high in the next)."""
         rows = fy[(fy["observed_part"] == 0) & (fy["actual"] > 0) & (fy["predicted"] > 0)]
         if rows.empty:
             raise ParameterError(
@@ -98,7 +104,7 @@ class ErrorQuantiles:
                     basis = "horizon years pooled"
                 if len(cell) < min_points:
                     continue
-                q = np.quantile(cell, GRID)
+                q = np.quantile(np.r_[cell, -cell] if symmetric else cell, GRID)
                 out.append({"model": model, "horizon_year": int(h), "n": len(cell), "basis": basis,
                             **{f"{p:g}": float(v) for p, v in zip(GRID, q)}})
         if not out:
@@ -106,11 +112,12 @@ class ErrorQuantiles:
                 f"Too few past errors to learn from: every model and horizon has fewer than {min_points}. Pool "
                 f"more series or origins, or lower min_points (got {min_points})."
             )
-        return cls(pd.DataFrame(out), min_points=min_points, **info)
+        return cls(pd.DataFrame(out), min_points=min_points, symmetric=symmetric, **info)
 
     @classmethod
     def from_backtests(cls, backtests: Iterable["Backtest"], min_points: int = DEFAULT_MIN_POINTS,
-                       known_by: Any = None, exclude_years: Iterable[str] = ()) -> "ErrorQuantiles":
+                       known_by: Any = None, exclude_years: Iterable[str] = (),
+                       symmetric: bool = False) -> "ErrorQuantiles":
         """Learn from many backtests pooled (e.g. every force). ``known_by``: only financial years ended by then
         (real time); ``exclude_years``: leave these target years out (cross-validation)."""
         backtests = list(backtests)
@@ -126,7 +133,7 @@ class ErrorQuantiles:
         origins = tuple(sorted({f"{o:%Y-%m-%d}" for o in fy["origin"]}))
         freq = {m["frequency"] for m in metas}
         measure = {m["measure"] for m in metas}
-        return cls.from_frame(fy, min_points, series=names, origins=origins,
+        return cls.from_frame(fy, min_points, symmetric, series=names, origins=origins,
                               frequency=freq.pop() if len(freq) == 1 else None,
                               measure=measure.pop() if len(measure) == 1 else None)
 
@@ -187,8 +194,9 @@ class ErrorQuantiles:
         first, last = (self.origins[0][:4], self.origins[-1][:4]) if self.origins else ("", "")
         when = f", forecasts made each March {first}–{last}" if first else ""
         n = int(self.quantiles.loc[self.quantiles["horizon_year"] == 1, "n"].max()) if len(self.quantiles) else 0
+        sides = " (on either side)" if self.symmetric else ""
         return (f"Intervals are set by past errors: the spread of financial-year totals is how far {n:,} past "
-                f"forecasts of the same kind missed, by years ahead (backtests of {who}{when}), around this "
+                f"forecasts of the same kind missed{sides}, by years ahead (backtests of {who}{when}), around this "
                 f"forecast; not the model's own spread.")
 
     def table(self) -> pd.DataFrame:
@@ -204,7 +212,8 @@ class ErrorQuantiles:
 
     # ------------------------------------------------------------------ storage
     def to_json(self, path: str | Path | None = None) -> str:
-        data = {"format": FORMAT, "version": VERSION, "min_points": self.min_points, "frequency": self.frequency,
+        data = {"format": FORMAT, "version": VERSION, "min_points": self.min_points, "symmetric": self.symmetric,
+                "frequency": self.frequency,
                 "measure": self.measure, "series": list(self.series), "origins": list(self.origins),
                 "quantiles": self.quantiles.to_dict(orient="records")}
         text = json.dumps(data, indent=1) + "\n"
@@ -226,7 +235,7 @@ class ErrorQuantiles:
                 f"{data.get('version')!r}). Learn them again with ErrorQuantiles.from_backtests."
             )
         return cls(pd.DataFrame(data["quantiles"]), tuple(data["series"]), tuple(data["origins"]),
-                   data.get("frequency"), data.get("measure"), int(data["min_points"]))
+                   data.get("frequency"), data.get("measure"), int(data["min_points"]), bool(data.get("symmetric")))
 
     def __repr__(self) -> str:
         return (f"<ErrorQuantiles from {len(self.series)} series, {self.quantiles['model'].nunique()} models, "
