@@ -264,3 +264,21 @@ def test_a_backtest_knows_its_origins_and_refuses_unknown_ones(exact):
     assert bt.path_totals("2015-03-31", "last_value").shape == (100, 2)
     with pytest.raises(ParameterError, match="No origin 31 Mar 2012 in this backtest"):
         bt.paths("2012-03-31", "last_value")
+
+
+# ---------------------------------------------------------------------------------------------- known events
+def test_known_events_apply_at_each_origin_as_far_as_they_were_observable():
+    from forcast import datasets
+
+    lancashire = datasets.recorded_crime("Lancashire")
+    bt = backtest(lancashire, origins=["2018-12-31", "2019-03-31", "2021-03-31"], horizon=4, models=["naive"],
+                  baselines=False, n_paths=100, seed=1)
+    applied = {str(f.origin): [(type(e).__name__, str(e.start)) for e in f.events] for f in bt.folds}
+    assert applied == {
+        "2018Q4": [("LevelShift", "2018Q2")],  # the new system's fall (2019Q1) is not seen yet
+        "2019Q1": [("LevelShift", "2018Q2"), ("LevelShift", "2019Q1")],
+        "2021Q1": [("LevelShift", "2018Q2"), ("LevelShift", "2019Q1"), ("ExcludedPeriod", "2020Q2")],
+    }
+    none = backtest(lancashire, origins=["2021-03-31"], horizon=4, models=["naive"], baselines=False, n_paths=100,
+                    known_events="none")
+    assert none.folds[0].events == ()

@@ -99,3 +99,38 @@ def test_events_apply_only_when_observable_at_the_origin():
     earlier = run(events=[LevelShift("2015-04", "recording change")])
     assert len(earlier.forecast.fitted["last_value"].events_seen_) == 1
     assert "The recording change from 2015Q2 is modelled as a level shift" in earlier.statement()
+
+
+# ---------------------------------------------------------------------------------------------- known events
+def test_2018_19_check_on_the_derived_series_declares_its_known_break():
+    """What was known in 2018/19: the derived series (to December 2018) carries the April 2018 recording change only
+    (the January 2019 fall and COVID-19 lie after it); the force's own actual is judged."""
+    from forcast import datasets
+
+    derived = datasets.recorded_crime_derived("Lancashire")
+    assert [e.key for e in derived.attrs["known_events"]] == ["lancashire_cdi_2018"]
+    result = check(derived, "2018/19", "2018-09-30", actual=167436, models=[LastValue()], baselines=False,
+                   n_paths=100)
+    seen = result.forecast.fitted["last_value"].events_seen_
+    assert [(type(e).__name__, str(e.start)) for e in seen] == [("LevelShift", "2018Q2")]
+    text = result.statement()
+    assert "The recording change (crime data integrity), April 2018 from 2018Q2 is modelled as a level shift" in text
+    assert "The actual used is 167,436 (given by the user; the series holds 3 of the 4 quarters" in text
+    # 2018Q2 + 2018Q3 observed, the 2018Q3 value carried twice
+    q2, q3 = derived.loc["2018Q2"], derived.loc["2018Q3"]
+    assert result.table().iloc[0]["predicted"] == q2 + q3 + 2 * q3
+    none = check(derived, "2018/19", "2018-09-30", actual=167436, models=[LastValue()], baselines=False,
+                 n_paths=100, known_events="none")
+    assert none.forecast.fitted["last_value"].events_seen_ == () and "level shift" not in none.statement()
+
+
+def test_known_events_after_the_origin_are_listed_as_not_applied():
+    from forcast import datasets
+
+    published = datasets.recorded_crime("Lancashire")
+    result = check(published, "2018/19", "2018-09-30", models=[LastValue()], baselines=False, n_paths=100)
+    assert result.actual == 166_292 and result.actual_source == "series"  # shared/data/ho_open_data, 2018/19
+    text = result.statement()
+    assert "Level shift 'new recording system (November 2018)' at 2019Q1 not applied: it starts after the origin" \
+        in text
+    assert "'COVID-19 lockdowns (from 23 March 2020)' (2020Q2–2021Q1) not applied: after the origin" in text

@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import docx  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from forcast import datasets  # noqa: E402
@@ -27,6 +28,22 @@ def calls_csv(tmp_path_factory):
     frame.index.name = "month"
     frame.to_csv(path)
     return path
+
+
+def assert_comparison_is_for_2022_23(out):
+    """The comparison table of the chapter in ``out`` is for 2022/23: its caption says so, and each force's crimes
+    and population are its 2022/23 quarters summed and its ONS mid-2022 population (computed here, apart from
+    forcast.comparison)."""
+    assert re.search(r"\*\*Table \d+:\*\* Recorded crime \(excluding fraud\) per 1,000 residents \(ONS mid-2022\), "
+                     r"2022/23: Lancashire", (out / "chapter.md").read_text(encoding="utf-8"))
+    table = pd.read_csv(out / "tables" / "comparison.csv").set_index("Area")
+    forces = ["Lancashire", *datasets.most_similar_group("Lancashire")]
+    for force in forces:
+        crimes = int(datasets.recorded_crime(force).loc["2022Q2":"2023Q1"].sum())  # April 2022 - March 2023
+        assert table.at[force, "Crimes"] == crimes, force
+        assert table.at[force, "Population"] == datasets.population(force, 2022), force
+        assert table.at[force, "Crimes per 1,000"] == pytest.approx(1000 * crimes / datasets.population(force, 2022))
+    assert table.at["Lancashire", "Crimes"] == 131_321  # shared/data/ho_open_data: Lancashire 2022/23
 
 
 def test_fms_is_a_subcommand_with_help():
@@ -51,9 +68,15 @@ def test_fms_writes_the_chapter_and_prints_where_and_the_summary(tmp_path, calls
     printed = capsys.readouterr().out
     assert code == 0
     assert f"to {out}" in printed and "chapter.md, chapter.html, chapter.docx" in printed
+    # no --until: the recorded crime ends in March 2023, so both measures are projected to 2026/27
     assert re.search(r"Recorded crime: if the factors behind demand stay broadly the same, we expect about "
-                     r"[\d,]+ recorded crimes in 2022/23", printed)
-    assert re.search(r"999 calls: if the factors .* we expect about [\d,]+ 999 calls in 2022/23", printed)
+                     r"[\d,]+ recorded crimes in 2026/27 \(95% interval [\d,]+–[\d,]+\), [\d.]+% (above|below) "
+                     r"2022/23", printed)
+    assert re.search(r"999 calls: if the factors .* we expect about [\d,]+ 999 calls in 2026/27", printed)
+    headline = pd.read_csv(out / "tables" / "headline.csv")
+    assert headline["Projected year"].tolist() == ["2026/27", "2026/27"]
+    assert headline["Last complete year"].tolist() == ["2022/23", "2019/20"]  # the 999 calls end in January 2021
+    assert_comparison_is_for_2022_23(out)
     for name in ("chapter.md", "chapter.html", "chapter.docx", "tables/headline.csv",
                  "tables/999_calls_projection.csv", "figures/comparison.png", "figures/999_calls_fan_chart.png"):
         assert (out / name).exists(), name
@@ -87,12 +110,28 @@ def test_fms_unknown_force_suggests_no_recorded_crime(tmp_path, capsys):
     assert "Did you mean 'Lancashire'" in err and "--no-recorded-crime" in err
 
 
+def test_fms_no_known_events_declares_none(tmp_path):
+    assert main(["fms", "--force", "Lancashire", "--out", str(tmp_path), *FAST, "--formats", "md",
+                 "--no-known-events"]) == 0
+    text = (tmp_path / "chapter.md").read_text(encoding="utf-8")
+    assert "No events were declared" in text and "COVID-19" not in text
+    assert not (tmp_path / "tables" / "events.csv").exists()
+
+
 @pytest.mark.slow
 def test_fms_lancashire_full_run(tmp_path, capsys):
+    """Acceptance: `forcast fms --force Lancashire --out DIR`, no --until, projects to 2026/27 (the fourth financial
+    year after 2022/23, the last complete one) and compares the forces on 2022/23."""
     code = main(["fms", "--force", "Lancashire", "--out", str(tmp_path)])
     captured = capsys.readouterr()
     assert code == 0
-    assert "we expect about" in captured.out and "2017/18" in captured.out
+    assert re.search(r"we expect about [\d,]+ recorded crimes in 2026/27 .*(above|below) 2022/23", captured.out)
+    projection = pd.read_csv(tmp_path / "tables" / "recorded_crime_projection.csv")
+    assert projection["Financial year"].drop_duplicates().tolist() == ["2023/24", "2024/25", "2025/26", "2026/27"]
+    assert pd.read_csv(tmp_path / "tables" / "headline.csv")["Projected year"].tolist() == ["2026/27"]
+    assert_comparison_is_for_2022_23(tmp_path)
+    events = pd.read_csv(tmp_path / "tables" / "events.csv")
+    assert events["Event"].tolist() == datasets.known_events("Lancashire")["label"].tolist()  # all three, by default
     assert "FMS chapter" in captured.err  # the progress bar
     assert (tmp_path / "tables" / "recorded_crime_check.csv").exists()
     assert (tmp_path / "figures" / "recorded_crime_backtest.png").exists()

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import forcast
+from forcast import datasets
 from forcast.cli import build_parser, main
 
 
@@ -18,10 +19,36 @@ def test_version_and_help(capsys):
         assert sub in out
 
 
-def test_datasets_lists_44_forces(capsys):
+def test_datasets_lists_the_43_published_forces_the_derived_series_and_the_known_breaks(capsys):
     assert main(["datasets"]) == 0
     out = capsys.readouterr().out
-    assert "44 forces" in out and "Lancashire" in out
+    assert "Recorded crime: 43 forces (published quarters)" in out and "Lancashire" in out
+    assert "recorded_crime_derived" in out and "British Transport Police" in out  # the derived 44 stay listed
+    for key in ("lancashire_cdi_2018", "lancashire_system_2018", "covid_19", "devon_cornwall_niche_2022"):
+        assert key in out
+
+
+#: The known events Lancashire's published series carries (src/forcast/_data/known_events.csv), as the
+#: forecast notes write them.
+LANCASHIRE_KNOWN = {
+    "lancashire_cdi_2018": "Declared event: shift:2018Q2:recording change (crime data integrity), April 2018",
+    "lancashire_system_2018": "Declared event: shift:2019Q1:new recording system (November 2018)",
+    "covid_19": "Declared event: exclude:2020Q2:2021Q1:COVID-19 lockdowns (from 23 March 2020)",
+}
+#: The published 2022/23 total for Lancashire (shared/data/ho_open_data: the sum of its four quarters).
+LANCASHIRE_2022_23 = 131_321
+
+
+def run_forecast(out, *extra, models="naive"):
+    """``forcast forecast`` for Lancashire's embedded series (fast: one baseline, 200 paths); its notes."""
+    assert main(["forecast", "--force", "Lancashire", "--models", models, "--n-paths", "200",
+                 "--calibration", "none", *extra, "--out", str(out)]) == 0
+    return (out / "forecast_notes.txt").read_text()
+
+
+def known_sentence(notes: str) -> str:
+    """The notes' one sentence listing the known breaks declared ('' when there is none)."""
+    return next((line for line in notes.splitlines() if line.startswith("Known breaks declared")), "")
 
 
 def test_forecast_embedded_writes_tables_chart_and_notes(tmp_path, capsys):
@@ -32,19 +59,89 @@ def test_forecast_embedded_writes_tables_chart_and_notes(tmp_path, capsys):
     fy = pd.read_csv(out / "forecast_financial_years.csv")
     assert list(fy.columns) == ["financial_year", "model", "observed_part", "mean", "lower_80", "upper_80",
                                 "lower_95", "upper_95"]
-    assert fy["financial_year"].tolist() == ["2018/19", "2019/20", "2020/21", "2021/22", "2022/23"]
+    # no --until: the data end in March 2023, so the fourth financial year after 2022/23 is the last one
+    assert fy["financial_year"].tolist() == ["2023/24", "2024/25", "2025/26", "2026/27"]
+    assert fy["observed_part"].tolist() == [0, 0, 0, 0]
+    # the seasonal naive baseline repeats the last year's quarters: its first year is about the 2022/23 total
+    assert fy["mean"].iloc[0] == pytest.approx(LANCASHIRE_2022_23, rel=0.02)
     assert (out / "fan_chart.png").stat().st_size > 10_000
     notes = (out / "forecast_notes.txt").read_text()
     assert "not calibrated" in notes
-    assert "recording change (crime data integrity)" in notes  # the known break is declared by default
-    assert "2018/19" in capsys.readouterr().out
+    # the known breaks are declared by default, and listed by key in the notes and in the printed summary
+    for key, declared in LANCASHIRE_KNOWN.items():
+        assert f"key '{key}'" in known_sentence(notes)
+        assert declared in notes
+    printed = capsys.readouterr().out
+    assert "2026/27" in printed and "Known breaks declared from the embedded data" in printed
+    assert all(f"key '{key}'" in printed for key in LANCASHIRE_KNOWN)
 
 
 def test_known_events_can_be_switched_off(tmp_path):
-    out = tmp_path / "out"
-    assert main(["forecast", "--force", "Lancashire", "--models", "naive", "--n-paths", "200",
-                 "--calibration", "none", "--no-known-events", "--out", str(out)]) == 0
-    assert "Declared event" not in (out / "forecast_notes.txt").read_text()
+    notes = run_forecast(tmp_path / "out", "--no-known-events")
+    assert "Declared event" not in notes and known_sentence(notes) == ""
+
+
+def test_one_known_event_can_be_switched_off_by_its_key(tmp_path):
+    notes = run_forecast(tmp_path / "out", "--known-event-off", "covid_19")
+    assert "covid_19" not in notes and "COVID-19" not in notes
+    assert LANCASHIRE_KNOWN["lancashire_cdi_2018"] in notes and LANCASHIRE_KNOWN["lancashire_system_2018"] in notes
+    assert "key 'lancashire_cdi_2018'" in known_sentence(notes)
+
+
+def test_an_unknown_known_event_key_is_refused_naming_the_carried_ones(tmp_path, capsys):
+    assert main(["forecast", "--force", "Lancashire", "--known-event-off", "gmp_it_2019",
+                 "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "--known-event-off 'gmp_it_2019': this series carries no such known break" in err
+    assert "lancashire_cdi_2018, lancashire_system_2018, covid_19" in err
+
+
+def test_own_level_shift_on_the_known_date_replaces_the_known_one(tmp_path):
+    notes = run_forecast(tmp_path / "out", "--level-shift", "2018-04:our own recording change")
+    april_2018 = [line for line in notes.splitlines() if line.startswith(("Declared event: shift:2018-04",
+                                                                           "Declared event: shift:2018Q2"))]
+    assert april_2018 == ["Declared event: shift:2018-04:our own recording change (LevelShift)."]  # one, not two
+    assert "lancashire_cdi_2018" not in notes  # the known one is no longer declared or listed
+    assert LANCASHIRE_KNOWN["lancashire_system_2018"] in notes and LANCASHIRE_KNOWN["covid_19"] in notes
+
+
+@pytest.mark.parametrize("horizon, years, periods", [
+    ("4y", ["2023/24", "2024/25", "2025/26", "2026/27"], 16),  # four financial years after 2022/23
+    ("8", ["2023/24", "2024/25"], 8),  # eight quarters: April 2023 - March 2025
+])
+def test_horizon_in_years_or_periods(tmp_path, horizon, years, periods):
+    run_forecast(tmp_path, "--horizon", horizon)
+    assert pd.read_csv(tmp_path / "forecast_financial_years.csv")["financial_year"].tolist() == years
+    table = pd.read_csv(tmp_path / "forecast_periods.csv")
+    assert len(table[table["model"] == "naive"]) == periods
+
+
+def test_until_and_horizon_together_are_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["forecast", "--force", "Lancashire", "--until", "2026/27", "--horizon", "4y", "--out", str(tmp_path)])
+    assert exc.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_offence_group_forecasts_that_group(tmp_path, capsys):
+    group = datasets.recorded_crime("Lancashire", "Robbery")
+    robbery_2022_23 = int(group.loc["2022Q2":"2023Q1"].sum())
+    assert robbery_2022_23 == 1_037  # shared/data/ho_open_data, Lancashire robbery, 2022/23
+    notes = run_forecast(tmp_path, "--offence-group", "Robbery", models="seasonal_naive")
+    fy = pd.read_csv(tmp_path / "forecast_financial_years.csv")
+    assert fy["financial_year"].iloc[-1] == "2026/27"
+    assert fy["mean"].iloc[0] == pytest.approx(robbery_2022_23, rel=0.1)  # robbery, not all recorded crime
+    assert "Forecast of Lancashire recorded_crime (Robbery), quarterly, 2002Q2–2023Q1" in capsys.readouterr().out
+    assert "key 'covid_19'" in known_sentence(notes)  # the force's known breaks apply to its groups too
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--force", "Lancashire", "--offence-group", "Robberies"], "Unknown offence group 'Robberies'. Choose one of"),
+    (["--csv", "x.csv", "--offence-group", "Robbery"], "--offence-group goes with --force"),
+])
+def test_bad_offence_group_use_is_refused(tmp_path, argv, message, capsys):
+    assert main(["forecast", *argv, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_user_file_never_touched_and_bad_input_exits_2(tmp_path, capsys):
@@ -91,8 +188,13 @@ def test_recording_breaks_are_data():
     from forcast.events import LevelShift
 
     assert forcast.datasets.recording_breaks("lancashire") == [
-        LevelShift("2018-04", "recording change (crime data integrity)")]
-    assert forcast.datasets.recording_breaks("Kent") == []
+        LevelShift("2018-04", "recording change (crime data integrity), April 2018"),
+        LevelShift("2019-01", "new recording system (November 2018)")]
+    known = forcast.datasets.known_events("Lancashire")
+    shifts = known[known["kind"] == "level_shift"]
+    assert [LevelShift(r.start, r.label) for r in shifts.itertuples()] == forcast.datasets.recording_breaks(
+        "Lancashire")
+    assert forcast.datasets.recording_breaks("Kent") == []  # COVID-19 is excluded, not a level shift
 
 
 @pytest.mark.slow
@@ -119,6 +221,9 @@ def test_check_uses_the_default_calibration_and_says_so(capsys):
     base = ["check", "--force", "Lancashire", "--origin", "2018-12-31", "--actual", "167436",
             "--models", "seasonal_naive", "--n-paths", "300"]
     assert main(base) == 0
-    assert "Intervals are calibrated: widened above the forecast by factors" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Intervals are calibrated: widened above the forecast by factors" in printed
+    # the force's own 2018/19 figure is judged beside the published series' own total (shared/data/ho_open_data)
+    assert "The actual used is 167,436 (given by the user" in printed and "gives 166,292" in printed
     assert main([*base, "--calibration", "none"]) == 0
     assert "Intervals are model-based (not calibrated)" in capsys.readouterr().out

@@ -42,14 +42,25 @@ FLAGS = {"significantly higher", "significantly lower", "not significantly diffe
 # ---------------------------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
 def synthetic() -> Chapter:
-    return build_chapter("Testshire", measures={"Recorded crime": seasonal_series()}, models=BASELINES,
-                         n_paths=400, seed=1)
+    """A synthetic series to December 2018, projected four years on, to 2022/23."""
+    return build_chapter("Testshire", measures={"Recorded crime": seasonal_series()}, until="2022/23",
+                         models=BASELINES, n_paths=400, seed=1)
 
 
 @pytest.fixture(scope="module")
 def lancashire_fast() -> Chapter:
-    """Lancashire's embedded recorded crime with the fast baselines: comparison, recording break and check."""
+    """Lancashire's embedded recorded crime (published quarters to March 2023) with the fast baselines and the
+    default until (2026/27): comparison, known breaks and check."""
     return build_chapter("Lancashire", models=BASELINES, n_paths=300, seed=1)
+
+
+@pytest.fixture(scope="module")
+def lancashire_2018() -> Chapter:
+    """What could be written in 2018/19: the derived series to December 2018 with the April 2018 recording change
+    declared, projected to 2022/23 (no backtest, to stay fast)."""
+    return build_chapter("Lancashire", measures={"Recorded crime": datasets.recorded_crime_derived("Lancashire")},
+                         until="2022/23", events=[LevelShift("2018-04", "recording change (crime data integrity)")],
+                         models=BASELINES, n_paths=300, seed=1, backtest=False)
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +91,8 @@ def table_numbers(chapter: Chapter) -> set[str]:
 def test_sections_come_in_order(synthetic, lancashire_fast):
     assert [s.title for s in synthetic.sections] == TITLES
     assert [s.title for s in lancashire_fast.sections] == TITLES
+    assert lancashire_fast.metadata["Data to"] == "31 March 2023"
+    assert lancashire_fast.metadata["Projected to"] == "2026/27"
 
 
 @pytest.mark.parametrize("fixture", ["synthetic", "lancashire_fast"])
@@ -94,26 +107,37 @@ def test_every_number_in_the_summary_is_in_a_table(fixture, request):
 
 def test_summary_sentence_reads_its_numbers_from_the_projection_and_trend_tables(lancashire_fast):
     summary = paragraphs(section(lancashire_fast, "summary"))[0]
-    match = re.search(r"we expect about ([\d,]+) recorded crimes in 2022/23 \(95% interval ([\d,]+)–([\d,]+)\), "
-                      r"([\d.]+)% (above|below) 2017/18\.", summary)
+    # data to March 2023: the projection runs to 2026/27 and is set against 2022/23, the last complete year
+    match = re.search(r"we expect about ([\d,]+) recorded crimes in 2026/27 \(95% interval ([\d,]+)–([\d,]+)\), "
+                      r"([\d.]+)% (above|below) 2022/23\.", summary)
     assert match, summary
     mean, low, high, pct, direction = match.groups()
     tables = lancashire_fast.tables_by_key()
     projection = tables["recorded_crime_projection"]
     rows = projection.formatted()
-    main = rows[(rows["Financial year"] == "2022/23")].iloc[0]  # the main model is listed first
+    main = rows[(rows["Financial year"] == "2026/27")].iloc[0]  # the main model is listed first
     assert (main["Projected (mean)"], main["95% low"], main["95% high"]) == (mean, low, high)
     trend = tables["recorded_crime_trend"].frame
-    assert trend["Financial year"].iloc[-1] == "2017/18"
+    assert trend["Financial year"].tolist() == ["2018/19", "2019/20", "2020/21", "2021/22", "2022/23"]
+    # the published totals (shared/data/ho_open_data: the sums of Lancashire's quarters)
+    assert trend["Recorded crime"].tolist() == [166_292, 142_253, 118_910, 137_188, 131_321]
     expected = 100 * (projection.frame.loc[main.name, "Projected (mean)"] / trend["Recorded crime"].iloc[-1] - 1)
     assert float(pct) == pytest.approx(abs(expected), abs=0.051)
     assert direction == ("above" if expected > 0 else "below")
 
 
-def test_summary_discloses_that_the_comparison_spans_the_recording_change(lancashire_fast):
-    summary = paragraphs(section(lancashire_fast, "summary"))[0]
+def test_summary_discloses_that_the_comparison_spans_the_recording_change(lancashire_2018, lancashire_fast):
+    # 2017/18 against 2022/23 spans the April 2018 recording change
+    summary = paragraphs(section(lancashire_2018, "summary"))[0]
+    assert re.search(r"recorded crimes in 2022/23 .* (above|below) 2017/18", summary), summary
     assert "spans the recording change (crime data integrity) from April 2018" in summary
     assert "not a like-for-like change" in summary
+    projection = " ".join(paragraphs(section(lancashire_2018, "projection")))
+    assert "it spans the recording change (crime data integrity) from April 2018" in projection
+    # 2022/23 against 2026/27 spans neither known recording change: nothing to disclose
+    for key in ("summary", "projection"):
+        text = " ".join(paragraphs(section(lancashire_fast, key)))
+        assert "spans the" not in text and "not a like-for-like change" not in text
 
 
 # ---------------------------------------------------------------------------------------------- outputs
@@ -135,7 +159,7 @@ def test_docx_opens_and_holds_the_projection_table(lancashire_written, lancashir
     assert len(found) == 1
     grid = [[c.text for c in row.cells] for row in found[0].rows]
     assert grid[1:] == expected.to_numpy().tolist()
-    assert any(row[0] == "2022/23" for row in grid[1:])
+    assert any(row[0] == "2026/27" for row in grid[1:])
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == TITLES
 
@@ -145,7 +169,7 @@ def test_html_embeds_the_fan_chart_and_the_comparison_chart_as_data_uris(lancash
     page = (out / "chapter.html").read_text(encoding="utf-8")
     images = dict(re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"', page))
     alts = {alt: data for data, alt in images.items()}
-    fan = [a for a in alts if "history and projection to 2022/23" in a]
+    fan = [a for a in alts if "history and projection to 2026/27" in a]
     comparison = [a for a in alts if "Recorded crime per 1,000 people: Lancashire" in a]
     assert len(fan) == 1 and len(comparison) == 1
     for alt in fan + comparison:
@@ -188,15 +212,22 @@ def test_other_measures_are_not_compared(synthetic):
 
 
 def test_known_recording_break_is_declared_for_embedded_data_and_disclosed(lancashire_fast):
-    assert [e.key for e in forcast.datasets.recorded_crime("Lancashire").attrs["known_events"]][:2] == [
-        "lancashire_cdi_2018", "lancashire_system_2018"]
+    carried = datasets.recorded_crime("Lancashire").attrs["known_events"]
+    assert [e.key for e in carried] == ["lancashire_cdi_2018", "lancashire_system_2018", "covid_19"]
     events = lancashire_fast.tables_by_key()["events"].frame
-    assert events[["Event", "Kind", "From"]].values.tolist() == [
-        ["recording change (crime data integrity)", "level shift", "April 2018"]]
+    assert events[["Event", "Kind", "From", "To"]].values.tolist() == [
+        ["recording change (crime data integrity), April 2018", "level shift", "April 2018", "–"],
+        ["new recording system (November 2018)", "level shift", "January 2019", "–"],
+        ["COVID-19 lockdowns (from 23 March 2020)", "excluded period", "April 2020", "March 2021"],  # 2020Q2-2021Q1
+    ]
+    assert events["Event"].tolist() == [e.label for e in carried]  # the labels are the data's
+    assert set(events["Why declared"]) == {"known break in the embedded data (forcast's default)"}
     method = " ".join(paragraphs(section(lancashire_fast, "method")))
-    assert "forcast declares the recording change (crime data integrity) from April 2018 by default" in method
-    projection = " ".join(paragraphs(section(lancashire_fast, "projection")))
-    assert "it spans the recording change (crime data integrity) from April 2018" in projection
+    assert ("forcast declares by default the known breaks in its data notes (forcast's data/README.md, from the "
+            "published sources): level shifts for the recording change (crime data integrity), April 2018 and the "
+            "new recording system (November 2018) from January 2019, where the published series jumps because "
+            "recording changed, not only demand; and the COVID-19 lockdowns (from 23 March 2020), April 2020 to "
+            "March 2021, treated as missing rather than as demand.") in method
 
 
 def test_events_override_the_known_break_and_user_series_get_none():
@@ -226,6 +257,7 @@ def test_reported_forecast_is_checked_against_the_force_figures(lancashire_fast)
     assert (reported["Predicted"], reported["Actual"], reported["Error"]) == ("168,705", "167,436", "-1,269")
     text = " ".join(paragraphs(section(lancashire_fast, "accuracy")))
     assert "Lancashire reported a forecast of 168,705 recorded crimes for 2018/19" in text
+    assert "gives 166,292" in text  # the published series' own 2018/19 total, set beside the force's figure
 
 
 def test_backtest_tables_and_coverage_sentence(synthetic):
@@ -244,6 +276,10 @@ def test_without_backtest_the_section_says_so():
                             backtest=False)
     assert paragraphs(section(chapter, "accuracy")) == [
         "Past forecasts were not tested for this chapter (the backtest was switched off)."]
+    # no until: data to December 2018, so the fourth financial year after 2017/18 (the last complete one), three
+    # years on from 2018/19
+    assert chapter.metadata["Projected to"] == "2021/22"
+    assert section(chapter, "projection").title == "Projected demand, next three years"
 
 
 @pytest.fixture(scope="module")
@@ -348,7 +384,12 @@ def test_lancashire_chapter_end_to_end(tmp_path):
     models = chapter.tables_by_key()["recorded_crime_models"].frame["Model"].tolist()
     assert models[:3] == ["Combination (ETS + ARIMA)", "ETS", "ARIMA"]
     effects = chapter.tables_by_key()["recorded_crime_level_shifts"].frame
-    assert set(effects["Model"]) == {"ETS", "ARIMA"} and (effects["Effect per quarter"] > 0).all()
+    assert set(effects["Model"]) == {"ETS", "ARIMA"}
+    # recording rose by about 9,400 a quarter from April 2018 (33,838 to 43,284) and fell back with the new system
+    # from January 2019 (41,444 to 36,937): up, then down, in both models
+    size = effects.set_index(["Model", "From"])["Effect per quarter"]
+    for model in ("ETS", "ARIMA"):
+        assert 0 < size[(model, "April 2018")] < 15_000 and size[(model, "January 2019")] < 0
     assert "recorded_crime_check" in chapter.tables_by_key()
     assert docx.Document(str(written["docx"])).tables
     assert built < 60, f"the Lancashire chapter took {built:.0f} s to build"

@@ -117,3 +117,77 @@ def test_summary_states_the_numbers(baseline_forecast):
     fy = baseline_forecast.financial_years()
     first = fy[fy["model"] == "drift"].iloc[0]
     assert f"{first['mean']:,.0f}" in text and "2018/19" in text and "3 periods already observed" in text
+
+
+# ---------------------------------------------------------------------------------------------- horizon
+def test_until_defaults_to_the_fourth_financial_year_after_the_last_complete_one():
+    # data to December 2018: 2017/18 is the last complete year, so 2021/22 (2018/19 is partly observed)
+    partial = forecast(seasonal_series(), models=("naive",), n_paths=100, seed=1)
+    assert partial.until == pd.Period("2022", "Y-MAR") and str(partial.index[-1]) == "2022Q1"
+    assert partial.financial_years()["financial_year"].tolist() == ["2018/19", "2019/20", "2020/21", "2021/22"]
+    # data to March 2019: 2018/19 is complete, so four whole years, 2019/20-2022/23
+    complete = forecast(seasonal_series(n=52), models=("naive",), n_paths=100, seed=1)
+    assert complete.financial_years()["financial_year"].tolist() == ["2019/20", "2020/21", "2021/22", "2022/23"]
+
+
+@pytest.mark.parametrize("h, last_period, years", [
+    (8, "2020Q4", ["2018/19", "2019/20"]),  # 8 quarters after 2018Q4; 2020/21 is not complete, so not shown
+    ("4y", "2022Q1", ["2018/19", "2019/20", "2020/21", "2021/22"]),  # as the default
+    ("2 years", "2020Q1", ["2018/19", "2019/20"]),
+])
+def test_h_in_periods_or_financial_years(h, last_period, years):
+    fc = forecast(seasonal_series(), models=("naive",), n_paths=100, seed=1, h=h)
+    assert str(fc.index[-1]) == last_period
+    assert fc.financial_years()["financial_year"].tolist() == years
+
+
+def test_until_and_h_together_or_a_bad_h_are_refused():
+    with pytest.raises(ParameterError, match=r"Give `until` or `h`, not both\. Got until='2022/23' and h=8\."):
+        forecast(seasonal_series(), until="2022/23", h=8, models=("naive",))
+    for bad in (0, -4, "4q", 2.5, True):
+        with pytest.raises(ParameterError, match=r"`h` must be a positive whole number of periods"):
+            forecast(seasonal_series(), h=bad, models=("naive",))
+
+
+# ---------------------------------------------------------------------------------------------- known events
+@pytest.fixture(scope="module")
+def lancashire():
+    from forcast import datasets
+
+    return datasets.recorded_crime("Lancashire")
+
+
+def _keys(fc):
+    return [k.key for k in fc.known_events]
+
+
+def test_known_events_of_an_embedded_series_are_declared_and_noted(lancashire):
+    fc = forecast(lancashire, models=("naive",), n_paths=100, seed=1)
+    assert _keys(fc) == ["lancashire_cdi_2018", "lancashire_system_2018", "covid_19"]
+    kinds = [(type(e).__name__, str(e.start)) for e in fc.events]
+    assert kinds == [("LevelShift", "2018Q2"), ("LevelShift", "2019Q1"), ("ExcludedPeriod", "2020Q2")]
+    assert any(n.startswith("Known breaks declared from the embedded data") and "key 'covid_19'" in n
+               for n in fc.notes)
+    assert fc.financial_years()["financial_year"].iloc[-1] == "2026/27"  # data to March 2023
+
+
+def test_known_events_none_a_list_of_keys_or_a_bad_key(lancashire):
+    none = forecast(lancashire, models=("naive",), n_paths=100, known_events="none")
+    assert none.events == () and none.known_events == ()
+    assert not any(n.startswith("Known breaks") for n in none.notes)
+    only = forecast(lancashire, models=("naive",), n_paths=100, known_events=["covid_19"])
+    assert _keys(only) == ["covid_19"] and [type(e).__name__ for e in only.events] == ["ExcludedPeriod"]
+    with pytest.raises(ParameterError, match=r"names 'gmp_it_2019', which this series does not carry\. Its known "
+                                             r"events: lancashire_cdi_2018, lancashire_system_2018, covid_19"):
+        forecast(lancashire, models=("naive",), n_paths=100, known_events=["gmp_it_2019"])
+
+
+def test_own_level_shift_at_a_known_date_replaces_the_known_one(lancashire):
+    from forcast.events import LevelShift, to_period
+
+    mine = LevelShift("2018-04", "our recording change")
+    fc = forecast(lancashire, models=("naive",), n_paths=100, events=[mine])
+    april_2018 = [e for e in fc.events if isinstance(e, LevelShift)
+                  and to_period(e.start, "Q-DEC") == pd.Period("2018Q2", "Q-DEC")]
+    assert april_2018 == [mine]  # no duplicate, and the caller's label
+    assert _keys(fc) == ["lancashire_system_2018", "covid_19"]

@@ -128,10 +128,12 @@ def describe_series(series: pd.Series) -> str:
     """One line for people: ``"Lancashire recorded_crime, quarterly, 2006Q2–2018Q4 (51 periods)"``."""
     m = meta(series)
     who = f"{m['force']} " if m["force"] else ""
+    group = series.attrs.get("offence_group")
+    what = f"{m['measure']} ({group})" if group else m["measure"]  # one offence group, not the total
     if len(series) == 0:
-        return f"{who}{m['measure']}, {m['frequency']}, empty"
+        return f"{who}{what}, {m['frequency']}, empty"
     return (
-        f"{who}{m['measure']}, {m['frequency']}, {series.index[0]}–{series.index[-1]} "
+        f"{who}{what}, {m['frequency']}, {series.index[0]}–{series.index[-1]} "
         f"({len(series)} periods)"
     )
 

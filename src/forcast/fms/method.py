@@ -77,12 +77,31 @@ def _events_paragraphs(inputs: ChapterInputs) -> list:
              "size of the shift is estimated (see the projection section)."]
     for r in inputs.measures:
         if r.events_basis == "known":
-            words = join_words([f"the {e.label} from {when(e.start, meta(r.series)['frequency'])}" for e in r.events])
-            parts.append(f"For the embedded recorded crime of {meta(r.series)['force']}, forcast declares {words} "
-                         f"by default: the published series jumps at that point, which the data notes attribute to "
-                         f"a change in recording, not only in demand (forcast's data/README.md, from the published "
-                         f"sources). Pass your own events to change this.")
+            parts.append(_known_words(r))
     return [Paragraph(" ".join(parts)), table]
+
+
+def _known_words(r) -> str:
+    """What the known breaks of the embedded recorded crime are and how each is declared: the level shifts are
+    changes in recording; an excluded period (COVID-19) is treated as missing, not as a change in recording."""
+    frequency = meta(r.series)["frequency"]
+
+    def named(e) -> str:
+        start = when(e.start, frequency)
+        return f"the {e.label}" + ("" if start in e.label else f" from {start}")
+
+    shifts = [named(e) for e in r.events if type(e).__name__ == "LevelShift"]
+    missing = [f"the {e.label}, {when(e.start, frequency)} to {when(e.end, frequency, 'end')}"
+               for e in r.events if type(e).__name__ == "ExcludedPeriod"]
+    said = []
+    if shifts:
+        said.append(f"level shift{'s' if len(shifts) > 1 else ''} for {join_words(shifts)}, where the published "
+                    f"series jumps because recording changed, not only demand")
+    if missing:
+        said.append(f"{join_words(missing)}, treated as missing rather than as demand")
+    return (f"For the embedded recorded crime of {meta(r.series)['force']}, forcast declares by default the known "
+            f"breaks in its data notes (forcast's data/README.md, from the published sources): {'; and '.join(said)}. "
+            f"Pass your own events to change this.")
 
 
 def _sources(inputs: ChapterInputs) -> list[str]:

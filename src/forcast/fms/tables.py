@@ -41,13 +41,15 @@ def level_columns(levels) -> list[tuple[str, str, str]]:
     return [(f"lower_{lv:g}", f"upper_{lv:g}", f"{lv:g}%") for lv in levels]
 
 
-def when(start: Any, frequency: str) -> str:
-    """A period or date as a reader says it: "April 2018" (or "1 April 2018" for daily and weekly series)."""
+def when(start: Any, frequency: str, edge: str = "start") -> str:
+    """A period or date as a reader says it: "April 2018" (or "1 April 2018" for daily and weekly series);
+    ``edge="end"`` says where a period ends (2021Q1: "March 2021"), for the last period of a span."""
     if isinstance(start, pd.Period):
-        stamp = start.start_time
+        stamp = start.start_time if edge == "start" else start.end_time
     else:
         try:
-            stamp = pd.Period(str(start)).start_time
+            period = pd.Period(str(start))
+            stamp = period.start_time if edge == "start" else period.end_time
         except ValueError:
             stamp = pd.Timestamp(start)
     return f"{stamp.day} {stamp:%B %Y}" if frequency in ("daily", "weekly") else f"{stamp:%B %Y}"
@@ -260,7 +262,7 @@ def settings_table(inputs: ChapterInputs) -> Table:
 
 
 def events_table(inputs: ChapterInputs) -> Table | None:
-    basis = {"known": "known recording change in the embedded data (forcast's default)",
+    basis = {"known": "known break in the embedded data (forcast's default)",
              "given": "declared by the analyst"}
     rows = []
     for r in inputs.measures:
@@ -272,7 +274,7 @@ def events_table(inputs: ChapterInputs) -> Table | None:
                          "Kind": {"LevelShift": "level shift", "ExcludedPeriod": "excluded period",
                                   "Outlier": "outlier"}.get(type(e).__name__, type(e).__name__),
                          "From": when(start, frequency) if start is not None else "–",
-                         "To": when(end, frequency) if end is not None else "–",
+                         "To": when(end, frequency, "end") if end is not None else "–",
                          "Why declared": basis.get(r.events_basis, r.events_basis)})
     if not rows:
         return None
