@@ -162,3 +162,28 @@ def test_from_fitted_combines_without_refitting(series):
     other = ETS().fit(series.iloc[:-1])
     with pytest.raises(ParameterError, match=r"members fitted to the same series"):
         Combination.from_fitted([ets, other])
+
+
+def test_weights_by_horizon_year_split_each_year_exactly_and_switch_few_paths(series):
+    from forcast.forecast import horizon_years
+
+    weights = [[0.5, 0.5], [0.25, 0.75], [0.0, 1.0]]
+    combo = Combination([Flat(0.0, sd=0.0), Flat(1000.0, sd=0.0)], weights=weights).fit(series)
+    paths = combo.simulate(16, 400, np.random.default_rng(3))
+    years = horizon_years(combo.future_index(16))
+    base = float(series.mean())
+    for year, (w0, w1) in zip((1, 2, 3, 4), weights + [weights[-1]]):  # later years take the last row
+        cols = paths[:, years == year]
+        assert np.isclose(cols, base).all(axis=1).sum() == round(400 * w0)  # member 0's share, exactly
+        assert np.isclose(cols, base + 1000).all(axis=1).sum() == round(400 * w1)
+    # a path changes member only where the shares move: 100 paths switch from year 1 to 2, then 100 more
+    first = np.isclose(paths[:, years == 1][:, 0], base)
+    second = np.isclose(paths[:, years == 2][:, 0], base)
+    assert (first & ~second).sum() == 100 and (~first & second).sum() == 0
+    assert "by years ahead" in combo.describe()["specification"]
+    assert combo.describe()["weights"] == [[0.5, 0.5], [0.25, 0.75], [0.0, 1.0]]
+
+
+def test_weights_by_horizon_year_must_have_one_column_per_member(series):
+    with pytest.raises(ParameterError, match=r"one such row per horizon year\) with a positive sum"):
+        Combination([Flat(), Flat(1.0)], weights=[[0.5, 0.3, 0.2]]).fit(series)

@@ -16,6 +16,12 @@ draw with less Monte Carlo noise than drawing a member per path), each member si
 shuffled so any subset of paths is still a fair sample. Whole paths are kept, so a path's periods stay consistent
 with each other and totals over a financial year are right.
 
+**Weights by years ahead.** ``weights`` may also be one row of weights per horizon year (1 = the financial year of
+the first forecast period; later years take the last row), because which member forecasts best changes with the
+horizon. Then every member simulates all the paths, and within each financial year path ``i`` is member ``k``'s
+path ``i`` for a share ``w_k`` of the paths; the paths are ranked once by a random permutation and the shares are
+cut from that ranking year by year, so a path changes member only where the shares move, at a year boundary.
+
 Members are given as Model instances or names (``"ets"``, ``"arima"``, ``"naive"``, ``"seasonal_naive"``,
 ``"drift"``; see :func:`forcast.models.registry.make_model`); instances are copied, not changed, by ``fit``. A member
 that fails to fit (any error other than a bad parameter) is left out with a
@@ -42,7 +48,7 @@ class Combination(Model):
     ----------
     members : sequence of Model instances or model names, optional
         Default: ``["ets", "arima"]``.
-    weights : sequence of non-negative numbers, optional
+    weights : sequence of non-negative numbers, or one such row per horizon year, optional
         One per member (normalised to sum to 1). Default: equal weights.
     """
 
@@ -77,7 +83,7 @@ class Combination(Model):
         members = self._members()
         weights = self._weights(len(members))
         fitted, kept, failures = [], [], []
-        for member, weight in zip(members, weights):
+        for member, weight in zip(members, weights.T if weights.ndim == 2 else weights):
             try:
                 member.fit(y, events)
             except ParameterError:
@@ -91,17 +97,20 @@ class Combination(Model):
                 )
                 continue
             fitted.append(member)
-            kept.append(weight)
+            kept.append(np.atleast_1d(weight))
         if not fitted:
             reasons = "; ".join(f"{f['member']}: {f['reason']}" for f in failures)
             raise ModelFitError(
                 f"No member of the combination could be fitted ({reasons}). Use a baseline such as 'drift'."
             )
-        if sum(kept) == 0:
+        table = np.column_stack(kept)  # rows: horizon years (one row for constant weights); columns: members
+        if (table.sum(axis=1) == 0).any():
             raise ModelFitError(
                 "Every member that fitted has weight 0, so the combination is empty. Give them positive weights."
             )
-        self.members_, self.weights_, self.failures_ = fitted, _normalise(kept), failures
+        table = table / table.sum(axis=1, keepdims=True)
+        self.members_, self.failures_ = fitted, failures
+        self.weights_ = table[0] if np.asarray(weights).ndim == 1 else table
 
     def _members(self) -> list[Model]:
         given = ["ets", "arima"] if self.members is None else self.members
@@ -119,31 +128,57 @@ class Combination(Model):
             w = np.asarray(self.weights, dtype=float)
         except (TypeError, ValueError):
             w = np.array([np.nan])
-        if w.shape != (n,) or not np.all(np.isfinite(w)) or (w < 0).any() or w.sum() <= 0:
+        rows = w if w.ndim == 2 else w[None, :]
+        if rows.ndim != 2 or rows.shape[1] != n or not np.all(np.isfinite(rows)) or (rows < 0).any() \
+                or (rows.sum(axis=1) <= 0).any():
             raise ParameterError(
-                f"Combination `weights` must be {n} non-negative numbers (one per member) with a positive sum. "
-                f"Got {self.weights!r}."
+                f"Combination `weights` must be {n} non-negative numbers (one per member; or one such row per horizon "
+                f"year) with a positive sum. Got {self.weights!r}."
             )
         return w
 
     # ------------------------------------------------------------------ simulate / describe
     def _simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        if np.ndim(self.weights_) == 2:
+            return self._simulate_by_year(horizon, n_paths, rng)
         counts = _allocate(self.weights_, n_paths)
         parts = [m.simulate(horizon, int(c), rng) for m, c in zip(self.members_, counts) if c > 0]
         paths = np.concatenate(parts, axis=0)
         return paths[rng.permutation(n_paths)]
 
+    def _simulate_by_year(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        from ..forecast import horizon_years
+
+        table = np.asarray(self.weights_)
+        years = horizon_years(self.future_index(horizon))
+        sims = [m.simulate(horizon, n_paths, rng) if table[:, k].any() else None
+                for k, m in enumerate(self.members_)]
+        order = rng.permutation(n_paths)
+        out = np.empty((n_paths, horizon))
+        for year in np.unique(years):
+            w = table[min(int(year), len(table)) - 1]
+            bounds = np.concatenate([[0], np.cumsum(_allocate(w, n_paths))])
+            cols = years == year
+            for k, sim in enumerate(sims):
+                rows = order[bounds[k]:bounds[k + 1]]
+                if len(rows):
+                    out[np.ix_(rows, cols)] = sim[np.ix_(rows, cols)]
+        return out
+
     def _describe(self) -> dict[str, Any]:
         descriptions = [m.describe() for m in self.members_]
         specs = [str(d.get("specification") or d["model"]) for d in descriptions]
         names = specs[0] if len(specs) == 1 else f"{', '.join(specs[:-1])} and {specs[-1]}"
-        weights = "/".join(f"{w:.2g}" for w in self.weights_)
+        table = np.atleast_2d(self.weights_)
+        weights = "; ".join("/".join(f"{w:.2g}" for w in row) for row in table)
+        if len(table) > 1:
+            weights += " (by years ahead)"
         effects = [{**e, "model": d["model"]} for d in descriptions for e in d.get("event_effects", [])]
         return {
             "specification": f"mixture of {names}, weights {weights}",
             "aicc": None,
             "members": descriptions,
-            "weights": [float(w) for w in self.weights_],
+            "weights": np.asarray(self.weights_, dtype=float).tolist(),
             "failed_members": [dict(f) for f in self.failures_],
             "event_effects": effects,
         }
@@ -172,8 +207,9 @@ def _fresh(member: Any) -> Model:
 
 
 def _normalise(weights: Sequence[float]) -> np.ndarray:
+    """Weights summing to 1 (each row, for weights by horizon year)."""
     w = np.asarray(weights, dtype=float)
-    return w / w.sum()
+    return w / w.sum(axis=-1, keepdims=True)
 
 
 def _allocate(weights: np.ndarray, n: int) -> np.ndarray:
