@@ -112,20 +112,20 @@ def calibrated(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combina
 
 
 def conformal(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combination",
-              symmetric: bool = False) -> pd.DataFrame:
+              symmetric: bool = False, growth: float | None = None) -> pd.DataFrame:
     """The combination's paths mapped onto :class:`forcast.conformal.ErrorQuantiles` learned in real time: the
     relative financial-year errors of forecasts made before ``origin`` whose years had ended by it, pooled over
     all forces (``symmetric``: each error and its mirror image)."""
     from forcast.conformal import ErrorQuantiles
     from forcast.errors import ParameterError
 
-    label = "symmetric conformal" if symmetric else "conformal"
+    label = ("symmetric " if symmetric else "") + "conformal" + (f" growth {growth:g}" if growth else "")
     at = [subset(r.bt, model, lambda f: f.date == origin) for r in runs]
     fallback = len(ended_years(runs, origin)) < MIN_ENDED_YEARS
     if not fallback:
         try:
             eq = ErrorQuantiles.from_backtests([subset(r.bt, model, lambda f: f.date < origin) for r in runs],
-                                               known_by=origin, symmetric=symmetric)
+                                               known_by=origin, symmetric=symmetric, growth=growth)
             at = [b.widened(eq) for b in at]
         except ParameterError:
             fallback = True
@@ -137,8 +137,12 @@ def symmetric_conformal(runs: list[ForceRun], origin: pd.Timestamp) -> pd.DataFr
     return conformal(runs, origin, symmetric=True)
 
 
+def growth_conformal(runs: list[ForceRun], origin: pd.Timestamp) -> pd.DataFrame:
+    return conformal(runs, origin, symmetric=True, growth=1.0)
+
+
 INTERVAL_METHODS = {"model": model_intervals, "calibrated": calibrated, "conformal": conformal,
-                    "symmetric conformal": symmetric_conformal}
+                    "symmetric conformal": symmetric_conformal, "symmetric conformal growth 1": growth_conformal}
 
 
 _RUNS: list = []  # the runs, for forked workers (inherited, not pickled)

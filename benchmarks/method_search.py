@@ -83,7 +83,7 @@ def crps_from_quantiles(pred: np.ndarray, actual: np.ndarray, q: np.ndarray) -> 
     return 2 * loss.mean(axis=1)
 
 
-def candidate(table: pd.DataFrame, name: str, how, symmetric: bool = False) -> pd.DataFrame:
+def candidate(table: pd.DataFrame, name: str, how, symmetric: bool = False, growth: float | None = None) -> pd.DataFrame:
     """Real-time forecasts and conformal intervals of candidate ``how(past, horizon) -> weights over MEMBERS``."""
     out = []
     origins = sorted(o for o in table["origin"].unique() if o >= pd.Timestamp(FIRST_ORIGIN))
@@ -97,8 +97,12 @@ def candidate(table: pd.DataFrame, name: str, how, symmetric: bool = False) -> p
             if len(past) < MIN_ROWS:
                 continue
             w = how(past, h)
+            if growth is not None:  # every horizon up to h, errors scaled to h by (h / h_i) ** growth
+                past = known[known["horizon_year"] <= h].dropna(subset=list(MEMBERS))
             pp = past[list(MEMBERS)].to_numpy(dtype=float) @ w
             e = np.log(past["actual"].to_numpy() / pp)
+            if growth is not None:
+                e = e * (h / past["horizon_year"].to_numpy(dtype=float)) ** growth
             q = np.quantile(np.r_[e, -e] if symmetric else e, GRID)
             q = q - np.log(np.mean(np.exp(q)))  # keep the forecast as the mean
             pred = rows[list(MEMBERS)].to_numpy(dtype=float) @ w
@@ -144,7 +148,9 @@ def main(argv=None) -> int:
         learn_weights(past, ("ets", "arima", "seasonal_naive")), 2, 0.0)
     rows = pd.concat([candidate(table, name, how) for name, how in cands.items()]
                      + [candidate(table, name.replace("[conformal]", "[symmetric conformal]"), how, True)
-                        for name, how in cands.items()], ignore_index=True)
+                        for name, how in cands.items()]
+                     + [candidate(table, name.replace("[conformal]", f"[symmetric, all horizons ^{g}]"), how, True, g)
+                        for name, how in cands.items() for g in (0.5, 1.0)], ignore_index=True)
     pd.set_option("display.width", 220)
     fmt = {"float_format": lambda v: f"{v:.1f}"}
     print(f"Real-time candidates, origins {FIRST_ORIGIN[:4]}-2019, {table['force'].nunique()} forces:")

@@ -132,3 +132,16 @@ def test_json_round_trip_and_refusal():
     with pytest.raises(ParameterError, match="Not forcast error quantiles"):
         ErrorQuantiles.from_json('{"format": "forcast-calibration", "version": 3}')
     assert "set by past errors" in eq.note and "Kent" in eq.note
+
+
+def test_symmetric_and_growth_by_hand():
+    e1, e2 = np.linspace(0.0, 0.1, 40), np.linspace(0.0, 0.3, 40)
+    frame = pd.concat([rows(e1, horizon=1), rows(e2, horizon=2)])
+    sym = ErrorQuantiles.from_frame(frame, symmetric=True)
+    np.testing.assert_allclose(sym.quantile_function("m", 1), np.quantile(np.r_[e1, -e1], GRID))
+    grown = ErrorQuantiles.from_frame(frame, growth=1.0)
+    np.testing.assert_allclose(grown.quantile_function("m", 2), np.quantile(np.r_[2 * e1, e2], GRID))
+    np.testing.assert_allclose(grown.quantile_function("m", 1), np.quantile(e1, GRID))
+    assert grown.quantiles.set_index("horizon_year").loc[2, "n"] == 80
+    back = ErrorQuantiles.from_json(grown.to_json())
+    assert (back.growth, back.symmetric) == (1.0, False)

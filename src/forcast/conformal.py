@@ -74,18 +74,24 @@ class ErrorQuantiles:
     measure: str | None = None
     min_points: int = DEFAULT_MIN_POINTS
     symmetric: bool = False
+    growth: float | None = None
 
     kind = "conformal"
 
     # ------------------------------------------------------------------ learning
     @classmethod
     def from_frame(cls, fy: pd.DataFrame, min_points: int = DEFAULT_MIN_POINTS, symmetric: bool = False,
-                   **info: Any) -> "ErrorQuantiles":
+                   growth: float | None = None, **info: Any) -> "ErrorQuantiles":
         """Learn from financial-year backtest rows (``Backtest.financial_years()`` of one or many series).
 
         ``symmetric=True`` learns from each error and its mirror image (``e`` and ``-e``), so both sides of an
         interval are as wide as the larger misses on either side made them: a guard against a change of
-        direction (forecasts that were too low in one run of years may be too high in the next)."""
+        direction (forecasts that were too low in one run of years may be too high in the next).
+
+        ``growth=g`` learns each horizon ``h`` from the errors of *every* horizon ``i <= h``, each scaled by
+        ``(h / i) ** g`` (``g = 1``: errors grow in proportion to the years ahead, as a drifting level's do). In real
+        time the errors four years ahead come only from origins four or more years back; scaled recent one-year
+        errors let a new kind of miss widen the long horizons at once."""
         rows = fy[(fy["observed_part"] == 0) & (fy["actual"] > 0) & (fy["predicted"] > 0)]
         if rows.empty:
             raise ParameterError(
@@ -99,6 +105,10 @@ class ErrorQuantiles:
             for h in sorted(part["horizon_year"].unique()):
                 cell = part.loc[part["horizon_year"] == h, "_e"].to_numpy()
                 basis = "horizon year"
+                if growth is not None:
+                    upto = part[part["horizon_year"] <= h]
+                    cell = upto["_e"].to_numpy() * (h / upto["horizon_year"].to_numpy(dtype=float)) ** growth
+                    basis = f"horizons 1-{h} scaled by (h/i)^{growth:g}"
                 if len(cell) < min_points:
                     cell = part.loc[part["horizon_year"] <= h, "_e"].to_numpy()
                     basis = "horizon years pooled"
@@ -112,12 +122,12 @@ class ErrorQuantiles:
                 f"Too few past errors to learn from: every model and horizon has fewer than {min_points}. Pool "
                 f"more series or origins, or lower min_points (got {min_points})."
             )
-        return cls(pd.DataFrame(out), min_points=min_points, symmetric=symmetric, **info)
+        return cls(pd.DataFrame(out), min_points=min_points, symmetric=symmetric, growth=growth, **info)
 
     @classmethod
     def from_backtests(cls, backtests: Iterable["Backtest"], min_points: int = DEFAULT_MIN_POINTS,
                        known_by: Any = None, exclude_years: Iterable[str] = (),
-                       symmetric: bool = False) -> "ErrorQuantiles":
+                       symmetric: bool = False, growth: float | None = None) -> "ErrorQuantiles":
         """Learn from many backtests pooled (e.g. every force). ``known_by``: only financial years ended by then
         (real time); ``exclude_years``: leave these target years out (cross-validation)."""
         backtests = list(backtests)
@@ -133,7 +143,7 @@ class ErrorQuantiles:
         origins = tuple(sorted({f"{o:%Y-%m-%d}" for o in fy["origin"]}))
         freq = {m["frequency"] for m in metas}
         measure = {m["measure"] for m in metas}
-        return cls.from_frame(fy, min_points, symmetric, series=names, origins=origins,
+        return cls.from_frame(fy, min_points, symmetric, growth, series=names, origins=origins,
                               frequency=freq.pop() if len(freq) == 1 else None,
                               measure=measure.pop() if len(measure) == 1 else None)
 
@@ -213,6 +223,7 @@ class ErrorQuantiles:
     # ------------------------------------------------------------------ storage
     def to_json(self, path: str | Path | None = None) -> str:
         data = {"format": FORMAT, "version": VERSION, "min_points": self.min_points, "symmetric": self.symmetric,
+                "growth": self.growth,
                 "frequency": self.frequency,
                 "measure": self.measure, "series": list(self.series), "origins": list(self.origins),
                 "quantiles": self.quantiles.to_dict(orient="records")}
@@ -235,7 +246,8 @@ class ErrorQuantiles:
                 f"{data.get('version')!r}). Learn them again with ErrorQuantiles.from_backtests."
             )
         return cls(pd.DataFrame(data["quantiles"]), tuple(data["series"]), tuple(data["origins"]),
-                   data.get("frequency"), data.get("measure"), int(data["min_points"]), bool(data.get("symmetric")))
+                   data.get("frequency"), data.get("measure"), int(data["min_points"]), bool(data.get("symmetric")),
+                   data.get("growth"))
 
     def __repr__(self) -> str:
         return (f"<ErrorQuantiles from {len(self.series)} series, {self.quantiles['model'].nunique()} models, "
