@@ -230,6 +230,14 @@ def test_known_recording_break_is_declared_for_embedded_data_and_disclosed(lanca
             "March 2021, treated as missing rather than as demand.") in method
 
 
+def test_one_known_break_can_be_switched_off():
+    chapter = build_chapter("Lancashire", models=BASELINES, n_paths=200, backtest=False,
+                            known_events=["lancashire_cdi_2018", "lancashire_system_2018"])
+    events = chapter.tables_by_key()["events"].frame
+    assert events["Event"].tolist() == ["recording change (crime data integrity), April 2018",
+                                        "new recording system (November 2018)"]
+
+
 def test_events_override_the_known_break_and_user_series_get_none():
     none = build_chapter("Lancashire", events=[], models=BASELINES, n_paths=200, backtest=False)
     assert "events" not in none.tables_by_key()

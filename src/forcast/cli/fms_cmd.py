@@ -45,6 +45,9 @@ def add_parser(sub) -> None:
                    "last complete one in the data)")
     p.add_argument("--no-known-events", action="store_true",
                    help="declare none of the embedded recorded crime's known breaks (declared by default)")
+    p.add_argument("--known-event-off", action="append", default=[], metavar="KEY",
+                   help="switch off one known break of the embedded recorded crime by its key, e.g. covid_19 "
+                   "(repeatable; see `forcast datasets`)")
     add_model_arguments(p)
     p.add_argument("--workload", action="append", nargs=3, default=[],
                    metavar=("NAME", "HANDLING_SECONDS", "PRODUCTIVE_HOURS"),
@@ -108,6 +111,19 @@ def measures_from_args(args: argparse.Namespace) -> dict:
     return measures
 
 
+def _known_events(args: argparse.Namespace, measures: dict):
+    """``known_events`` for the chapter: 'default', or the recorded crime's default keys less --known-event-off."""
+    from .forecast_cmd import known_events_from_args
+
+    crime = measures.get("Recorded crime")
+    if not args.known_event_off:
+        return "default"
+    if crime is None:
+        raise ParameterError("--known-event-off applies to the embedded recorded crime; this chapter has none "
+                             "(give --force NAME without --no-recorded-crime).")
+    return known_events_from_args(args, crime)
+
+
 def _progress_bar(enabled: bool):
     """A ``progress(done, total, what)`` callback drawing a tqdm bar (or None when switched off)."""
     if not enabled:
@@ -159,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         chapter = build_chapter(args.force, measures=measures, until=args.until, seed=args.seed,
                                 events=[] if args.no_known_events else None,
+                                known_events=_known_events(args, measures),
                                 n_paths=args.n_paths, backtest=not args.no_backtest,
                                 calibration=None if args.no_calibration else "default", title=args.title,
                                 models=models, progress=progress, workload=workload_from_args(args))

@@ -4,7 +4,7 @@ The work is done once, by :mod:`forcast.fms.results`, into one :class:`~forcast.
 measure; :mod:`forcast.fms.tables` turns them into the chapter's tables and :mod:`forcast.fms.sections` writes every
 sentence from those tables, so the chapter has one source for each number.
 
-Known facts of known facts are kept here, each with its source, rather than scattered through the code:
+Known facts are kept here, each with its source, rather than scattered through the code:
 
 * known breaks — recording-practice changes and anomalies of the embedded recorded crime travel with the series
   (:mod:`forcast.known_events`). They are declared for the embedded series only when the caller passes no
@@ -130,7 +130,7 @@ def _measure_list(force: str | None, embedded_force: bool, measures: Any) -> lis
     return out
 
 
-def _events_for(name: str, series: pd.Series, events: Any) -> tuple[tuple, str]:
+def _events_for(name: str, series: pd.Series, events: Any, known_events: Any = "default") -> tuple[tuple, str]:
     """The events declared for one measure and on what basis: the caller's, or the known breaks of the embedded
     recorded crime (:mod:`forcast.known_events`)."""
     if isinstance(events, Mapping):
@@ -141,7 +141,7 @@ def _events_for(name: str, series: pd.Series, events: Any) -> tuple[tuple, str]:
     if events is not None:
         return tuple(events), "given"
     if is_embedded_crime(series):
-        declared, known = declared_events(series, (), "default")
+        declared, known = declared_events(series, (), known_events)
         if declared:
             return declared, "known"
     return (), "none"
@@ -189,6 +189,7 @@ def build_chapter(
     models: Sequence = DEFAULT_MODELS,
     progress: Progress | None = None,
     workload: Mapping[str, Mapping[str, Any]] | None = None,
+    known_events: Any = "default",
 ) -> Chapter:
     """Build the demand chapter of a Force Management Statement; write it with ``chapter.write(out_dir)``.
 
@@ -204,6 +205,8 @@ def build_chapter(
     events : declared events for every measure (a list), or per measure (``{display name: [...]}``). None means
         the known breaks of the embedded recorded crime (:func:`forcast.datasets.known_events`) and nothing for
         other series; ``[]`` declares none.
+    known_events : which known breaks of the embedded recorded crime are declared when ``events`` is None:
+        ``"default"``, ``"all"``, ``"none"`` or a list of keys (as in :func:`forcast.forecast`).
     seed, n_paths : reproducibility and paths per model of the projection (the backtest uses at most 1,000).
     backtest : test past forecasts (check published ones, :data:`REPORTED_FIGURES`, and judge the forecast made on
         31 March 2019 for the years after it, :mod:`forcast.fms.hindsight`); False is much faster.
@@ -254,7 +257,7 @@ def build_chapter(
         while key in keys:
             key, n = f"{slug(label)}_{n}", n + 1
         keys.add(key)
-        declared, basis = _events_for(label, series, events)
+        declared, basis = _events_for(label, series, events, known_events)
         embedded = is_embedded_crime(series) and embedded_force and meta(series)["force"] == name
         cal, note = _calibration_for(series, calibration, default_cal)
         reported = tuple(f for f in REPORTED_FIGURES.get(name, ()) if embedded
