@@ -21,7 +21,7 @@ from . import fiscal
 from .known_events import declared_events
 from .origins import observable_events, origin_end, origin_period
 from .errors import ParameterError, SeriesTooShortError
-from .forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, Forecast, forecast
+from .forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED, Forecast, forecast
 from .models.base import Model
 from .models.registry import BASELINES
 from .paths import DEFAULT_LEVELS, check_levels, interval_columns
@@ -137,11 +137,11 @@ def check(
     reported_forecast: float | None = None,
     models: Sequence[str | Model] = DEFAULT_MODELS,
     events: Iterable[Any] = (),
-    seed: int | None = None,
+    seed: int | None = DEFAULT_SEED,
     n_paths: int = DEFAULT_N_PATHS,
     levels: Iterable = DEFAULT_LEVELS,
     baselines: bool = True,
-    calibration: Any = None,
+    calibration: Any = "default",
     min_after_shift: int = 1,
     known_events: Any = "default",
 ) -> CheckResult:

@@ -13,7 +13,7 @@ calls for service, US 911 ambulance calls and NHS England ambulance 999 calls st
 >>> v = datasets.recorded_crime("Lancashire", "Robbery")  # one offence group
 >>> fy = datasets.recorded_crime("Lancashire", frequency="annual")  # financial years 2002/03-2022/23
 >>> datasets.population("Lancashire", 2022)
-1550490
+1551393
 
 Every function returns a fresh object: changing it does not change what the next call returns.
 """

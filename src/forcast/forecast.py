@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MODELS: tuple[str, ...] = ("ets", "arima")
 DEFAULT_N_PATHS = 5000
+#: The seed used unless another is given, so the API, the command line and the chapter give the same numbers.
+DEFAULT_SEED = 2019
 COMBINATION = "combination"
 #: What every financial-year table holds, in this order (``lower_*``/``upper_*`` follow ``levels``).
 FY_KEY_COLUMNS = ("financial_year", "model", "observed_part")
@@ -311,9 +313,9 @@ def forecast(
     models: Sequence[str | Model] = DEFAULT_MODELS,
     levels: Iterable = DEFAULT_LEVELS,
     n_paths: int = DEFAULT_N_PATHS,
-    seed: int | None = None,
+    seed: int | None = DEFAULT_SEED,
     events: Iterable = (),
-    calibration: Any = None,
+    calibration: Any = "default",
     *,
     h: int | str | None = None,
     known_events: Any = "default",
@@ -329,11 +331,14 @@ def forecast(
         instances. When two or more of ETS/ARIMA fit, their ``"combination"`` is added and listed first.
     levels : interval levels in percent, default ``(80, 95)``.
     n_paths : number of simulated paths per model (default 5,000).
-    seed : makes the paths, and so every number, reproducible.
+    seed : makes the paths, and so every number, reproducible (default 2019, as on the command line and in the
+        chapter; None draws fresh randomness).
     events : declared events: :class:`~forcast.events.LevelShift`, :class:`~forcast.events.ExcludedPeriod`,
         :class:`~forcast.events.Outlier`.
-    calibration : optional interval calibration learned from backtests (see :mod:`forcast.calibration`);
-        when given, every interval is widened by its factors and the forecast says so in ``notes``.
+    calibration : how intervals are made (:mod:`forcast.intervals`): ``"default"`` the method shipped with forcast
+        when it was learned on series like this one (else the model's own intervals), None the model's own, or an
+        :class:`~forcast.conformal.ErrorQuantiles` / :class:`~forcast.calibration.Calibration` or its JSON file.
+        ``notes`` say which was used.
     h : instead of ``until``: a number of periods (``16``) or of financial years after the last complete one
         (``"4y"``).
     known_events : the known breaks carried by an embedded series (``attrs["known_events"]``, see
@@ -357,6 +362,9 @@ def forecast(
         )
     events, known = declared_events(series, events, known_events)
     events = events + missing_period_events(series)
+    from .intervals import resolve
+
+    calibration, interval_note = resolve(calibration, series)
     fitted = fit_models(series, models, events)
     index = pd.period_range(series.index[-1] + 1, periods=horizon, freq=series.index.freq, name="period")
     simulated = {name: m.simulate(horizon, int(n_paths), model_seed(seed, name)) for name, m in fitted.items()}
@@ -375,7 +383,7 @@ def forecast(
                             f"zero: {', '.join(str(e.period) for e in gaps[:10])}{' ...' if len(gaps) > 10 else ''}.")
     if calibration is not None:
         result.simulated = calibrate(simulated, index, calibration)
-        result.notes.append(calibration.note)
+    result.notes.append(interval_note)
     return result
 
 

@@ -78,35 +78,18 @@ def horizon_from_args(args: argparse.Namespace):
 
 def add_calibration_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--calibration", default="default", metavar="default|none|FILE",
-                   help="interval calibration: 'default' uses the calibration shipped with forcast (learned from "
-                   "backtests of all 44 forces) when it fits the series, 'none' keeps model-based intervals, or a "
-                   "calibration JSON file; whichever is used is stated in the output")
+                   help="how intervals are made: 'default' uses the method shipped with forcast (learned from "
+                   "backtests of the 43 forces' recorded crime) when it fits the series, 'none' keeps the models' "
+                   "own intervals, or a JSON file (ErrorQuantiles or Calibration); what is used is stated in the "
+                   "output")
 
 
 def calibration_from_args(args: argparse.Namespace, series):
-    """The calibration asked for by ``--calibration``, and a sentence saying what was used."""
-    from .. import calibration
-    from ..errors import SourceNotFoundError
+    """The interval method asked for by ``--calibration`` (default, none or a file) and the sentence saying what
+    was used: the same rule as the API (:func:`forcast.intervals.resolve`)."""
+    from ..intervals import resolve
 
-    choice = args.calibration
-    if choice == "none":
-        return None, "Intervals are model-based (not calibrated): --calibration none."
-    if choice == "default":
-        cal = calibration.default()
-        if cal is None:
-            return None, "Intervals are model-based: no default calibration is installed."
-        if not cal.applies_to(series):
-            return None, ("Intervals are model-based: the default calibration was learned on quarterly recorded "
-                          "crime and does not apply to this series.")
-        return cal, cal.note
-    path = Path(choice)
-    if not path.is_file():
-        raise SourceNotFoundError(
-            f"--calibration must be 'default', 'none' or a calibration JSON file. No file {str(path.resolve())!r} "
-            f"(working directory {Path.cwd()}). Write one with Calibration.to_json()."
-        )
-    cal = calibration.Calibration.from_json(path.read_text(encoding="utf-8"))
-    return cal, cal.note
+    return resolve(args.calibration, series)
 
 
 def load_from_args(args: argparse.Namespace):
@@ -172,13 +155,10 @@ def run(args: argparse.Namespace) -> int:
     from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic, write_text_atomic
 
     series = load_from_args(args)
-    cal, cal_note = calibration_from_args(args, series)
     fc = forecast(series, until=args.until, h=horizon_from_args(args),
                   models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
-                  seed=args.seed, events=events_from_args(args), calibration=cal,
+                  seed=args.seed, events=events_from_args(args), calibration=args.calibration,
                   known_events=known_events_from_args(args, series))
-    if cal is None:
-        fc.notes.append(cal_note)
     for event in fc.events:
         fc.notes.append(f"Declared event: {format_event(event)} ({type(event).__name__}).")
     out = prepare_out_dir(Path(args.out))

@@ -16,16 +16,15 @@ Known facts are kept here, each with its source, rather than scattered through t
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from .. import _datafiles, datasets, fiscal
-from ..errors import ForcastError, ForcastWarning, ParameterError
+from ..errors import ForcastError, ParameterError
 from ..known_events import declared_events
-from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, default_until
+from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED, default_until
 from ..models.registry import make_model
 from ..series import check_demand_series, meta
 from .document import Chapter
@@ -147,32 +146,11 @@ def _events_for(name: str, series: pd.Series, events: Any, known_events: Any = "
     return (), "none"
 
 
-def _calibration_for(series: pd.Series, calibration: Any, default: Any) -> tuple[Any, str]:
-    if calibration is None:
-        return None, "Intervals are model-based and uncalibrated (no calibration was asked for)."
-    cal = default if isinstance(calibration, str) else calibration
-    if cal is None:
-        return None, ("Intervals are model-based and uncalibrated: no default calibration is installed with "
-                      "this copy of forcast.")
-    if hasattr(cal, "applies_to") and not cal.applies_to(series):
-        return None, (f"Intervals are model-based and uncalibrated: the calibration was learned on "
-                      f"{cal.frequency or 'other'} {str(cal.measure or 'other').replace('_', ' ')} series, not on "
-                      f"series like this one.")
-    return cal, cal.note
+def _calibration_for(series: pd.Series, calibration: Any) -> tuple[Any, str]:
+    """The interval method for one measure and the sentence about it: the rule of :func:`forcast.forecast`."""
+    from ..intervals import resolve
 
-
-def _default_calibration(calibration: Any) -> Any:
-    if isinstance(calibration, str):
-        if calibration != "default":
-            raise ParameterError(f"`calibration` must be 'default', None or a Calibration. Got {calibration!r}.")
-        try:
-            from .. import calibration as calibration_module
-        except ImportError:  # pragma: no cover - the module ships with forcast
-            return None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ForcastWarning)
-            return calibration_module.default()
-    return None
+    return resolve(calibration, series)
 
 
 # ---------------------------------------------------------------------------------------------- public
@@ -181,7 +159,7 @@ def build_chapter(
     measures: Mapping[str, pd.Series] | Sequence[pd.Series] | None = None,
     until: str | None = None,
     events: Iterable | Mapping[str, Iterable] | None = None,
-    seed: int | None = 2019,
+    seed: int | None = DEFAULT_SEED,
     n_paths: int = DEFAULT_N_PATHS,
     backtest: bool = True,
     calibration: Any = "default",
@@ -235,8 +213,10 @@ def build_chapter(
     models = tuple(models)
     for spec in models:
         make_model(spec)  # unknown names fail before any work
-    default_cal = _default_calibration(calibration)
-    if not (calibration is None or isinstance(calibration, str) or hasattr(calibration, "factors_for")):
+    if isinstance(calibration, str) and calibration not in ("default", "none"):
+        raise ParameterError(f"`calibration` must be 'default', None or a Calibration. Got {calibration!r}.")
+    if not (calibration is None or isinstance(calibration, str) or hasattr(calibration, "factors_for")
+            or hasattr(calibration, "apply")):
         raise ParameterError(f"`calibration` must be 'default', None or a Calibration. Got {calibration!r}.")
     if isinstance(n_paths, bool) or not isinstance(n_paths, int) or n_paths < 100:
         raise ParameterError(f"`n_paths` must be an integer of at least 100. Got {n_paths!r}.")
@@ -259,7 +239,7 @@ def build_chapter(
         keys.add(key)
         declared, basis = _events_for(label, series, events, known_events)
         embedded = is_embedded_crime(series) and embedded_force and meta(series)["force"] == name
-        cal, note = _calibration_for(series, calibration, default_cal)
+        cal, note = _calibration_for(series, calibration)
         reported = tuple(f for f in REPORTED_FIGURES.get(name, ()) if embedded
                          and series.index[-1].end_time.normalize() >= pd.Timestamp(f.origin))
         results.append(MeasureResult(label, key, series, declared, basis, embedded, calibration=cal,

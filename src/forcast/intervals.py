@@ -1,0 +1,119 @@
+"""Which intervals a forecast gets: one rule for :func:`forcast.forecast`, :func:`forcast.check.check`, the command
+line and the FMS chapter, so the same call gives the same numbers everywhere.
+
+``calibration=`` takes
+
+* ``"default"`` (the default): what ships with forcast, learned from the national backtests -- the error
+  quantiles of :mod:`forcast.conformal` (``_data/error_quantiles.json``) when present, else the widening factors
+  of :mod:`forcast.calibration` (``_data/calibration.json``) -- *when it was learned on series like this one*
+  (same frequency and measure); otherwise the model's own intervals, and the note says why;
+* ``None`` or ``"none"``: the model's own intervals;
+* a :class:`~forcast.conformal.ErrorQuantiles` or :class:`~forcast.calibration.Calibration`, or the path of a JSON
+  file holding one.
+
+:func:`resolve` returns the object to apply (or None) and the sentence every output prints about it.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import CalibrationWarning, ParameterError, SourceNotFoundError
+from .series import meta
+
+__all__ = ["default_method", "load", "resolve", "MODEL_BASED"]
+
+_FILES = ("error_quantiles.json", "calibration.json")
+#: What the note says when a forecast keeps its model's own intervals (and why, appended).
+MODEL_BASED = "Intervals are model-based: they come from the models' own simulated spread"
+
+
+def _parse(text: str, where: str) -> Any:
+    from .calibration import Calibration
+    from .conformal import ErrorQuantiles
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParameterError(f"{where} is not a forcast calibration: it is not valid JSON ({exc}).") from None
+    kind = data.get("format") if isinstance(data, dict) else None
+    if kind == "forcast-error-quantiles":
+        return ErrorQuantiles.from_json(text)
+    if kind == "forcast-calibration":
+        return Calibration.from_json(text)
+    raise ParameterError(
+        f"{where} is not a forcast calibration (format {kind!r}). Write one with ErrorQuantiles.to_json() or "
+        f"Calibration.to_json()."
+    )
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Any:
+    folder = resources.files("forcast").joinpath("_data")
+    for name in _FILES:
+        try:
+            text = folder.joinpath(name).read_text(encoding="utf-8")
+        except (FileNotFoundError, OSError):
+            continue
+        try:
+            return _parse(text, f"The shipped {name}")
+        except ParameterError as exc:
+            warnings.warn(f"The shipped {name} cannot be used ({exc}).", CalibrationWarning, stacklevel=3)
+    return None
+
+
+def default_method() -> Any:
+    """The interval method shipped with forcast (error quantiles, else widening factors), or None."""
+    return _shipped()
+
+
+def load(path: str | Path) -> Any:
+    """An ErrorQuantiles or Calibration from a JSON file (the kind is read from the file)."""
+    file = Path(path)
+    if file.is_dir():
+        raise ParameterError(f"The calibration must be a JSON file, not a folder. Got {str(file)!r}.")
+    if not file.is_file():
+        raise SourceNotFoundError(
+            f"No calibration file {str(file.resolve())!r}. Give 'default', 'none' or the path of a JSON file written "
+            f"by ErrorQuantiles.to_json() or Calibration.to_json()."
+        )
+    text = file.read_text(encoding="utf-8")
+    if not text.strip():
+        raise ParameterError(f"The calibration file {str(file)!r} is empty.")
+    return _parse(text, f"The file {str(file)!r}")
+
+
+def _describe(series: pd.Series) -> str:
+    m = meta(series)
+    return f"{m['frequency']} {str(m['measure']).replace('_', ' ')}"
+
+
+def resolve(calibration: Any, series: pd.Series) -> tuple[Any, str]:
+    """``(method or None, note)`` for ``series``: see the module docstring."""
+    if calibration is None or (isinstance(calibration, str) and calibration.strip().lower() == "none"):
+        return None, f"{MODEL_BASED} (no calibration was asked for)."
+    if isinstance(calibration, (str, Path)) and str(calibration).strip().lower() == "default":
+        method = default_method()
+        if method is None:
+            return None, f"{MODEL_BASED}: no default calibration is installed with this copy of forcast."
+        if not method.applies_to(series):
+            learned = f"{method.frequency or 'other'} {str(method.measure or 'other').replace('_', ' ')}"
+            return None, (f"{MODEL_BASED}: the default calibration was learned on {learned} series, not on "
+                          f"{_describe(series)} like this one.")
+        return method, method.note
+    if isinstance(calibration, (str, Path)):
+        method = load(calibration)
+        return method, method.note
+    if hasattr(calibration, "apply") or hasattr(calibration, "factors_for"):
+        return calibration, calibration.note
+    raise ParameterError(
+        f"`calibration` must be 'default', None, an ErrorQuantiles or Calibration, or a JSON file path. Got "
+        f"{calibration!r}."
+    )
