@@ -191,3 +191,12 @@ def test_own_level_shift_at_a_known_date_replaces_the_known_one(lancashire):
                   and to_period(e.start, "Q-DEC") == pd.Period("2018Q2", "Q-DEC")]
     assert april_2018 == [mine]  # no duplicate, and the caller's label
     assert _keys(fc) == ["lancashire_system_2018", "covid_19"]
+
+
+def test_repr_and_summary_say_how_the_intervals_were_made():
+    s = make_series(np.arange(40.0) + 100, pd.period_range("2010Q2", periods=40, freq="Q-DEC"), name="s",
+                    measure="demand")
+    fc = forecast(s, until="2021/22", models=("naive",), n_paths=200, calibration=None)
+    assert repr(fc).endswith("; intervals model-based>")
+    assert "intervals model-based" in fc.summary().splitlines()[0]
+    assert any(n.startswith("Intervals are model-based") for n in fc.notes)

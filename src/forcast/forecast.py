@@ -181,7 +181,8 @@ class Forecast:
         m = meta(self.series)
         top = max(self.levels)
         lines = [f"Forecast of {describe_series(self.series)} by {model} "
-                 f"({self.n_paths:,} simulated paths{', seed ' + str(self.seed) if self.seed is not None else ''})."]
+                 f"({self.n_paths:,} simulated paths{', seed ' + str(self.seed) if self.seed is not None else ''}; "
+                 f"intervals {self.interval_basis})."]
         for row in fy.itertuples(index=False):
             part = f" ({row.observed_part} periods already observed)" if row.observed_part else ""
             lines.append(
@@ -192,9 +193,17 @@ class Forecast:
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
+    @property
+    def interval_basis(self) -> str:
+        """How the intervals were made, in three words or so: ``"set by past errors"`` (error quantiles),
+        ``"calibrated"`` (widening factors) or ``"model-based"``."""
+        if self.calibration is None:
+            return "model-based"
+        return "set by past errors" if getattr(self.calibration, "kind", None) == "conformal" else "calibrated"
+
     def __repr__(self) -> str:
         return (f"<Forecast {describe_series(self.series)} to {fiscal.label(self.until)}; "
-                f"models: {', '.join(self.model_names)}>")
+                f"models: {', '.join(self.model_names)}; intervals {self.interval_basis}>")
 
     def _check_model(self, model: str | None) -> str:
         """``model`` if this forecast has it; ``None`` means the main model (the combination when present)."""
