@@ -27,7 +27,8 @@ from forcast.metrics import score_financial_years, winkler
 COVID_YEARS = ("2020/21", "2021/22")
 #: Below this many ended target years a real-time calibration is not learned (model intervals are used).
 MIN_ENDED_YEARS = 2
-DEFAULT = ("combination", "calibrated")  # what forcast.forecast gives by default: the calibrated combination
+#: what forcast.forecast gives by default: the combination with symmetric error quantiles, horizons scaled by h/i
+DEFAULT = ("combination", "symmetric conformal growth 1")
 DEFAULT_LABEL = "forcast default"
 COLUMNS = {"n": "n", "mape": "MAPE", "mdape": "MdAPE", "bias": "bias", "coverage_80": "cov80",
            "coverage_95": "cov95", "width_95": "width95", "winkler_95": "winkler95", "crps": "CRPS"}

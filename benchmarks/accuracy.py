@@ -13,9 +13,11 @@ sample paths: statsforecast AutoETS, AutoARIMA and AutoTheta (the ``bench`` extr
 and naive. A statsforecast peer whose ``simulate`` fails gets Gaussian paths from its ``predict`` intervals, and
 is then also scored with financial-year bounds that are sums of its quarterly bounds (printed "(summed bounds)").
 
-"forcast default" is what ``forcast.forecast`` gives by default, learned in real time: the combination widened
-at each origin by ``Calibration.from_backtests(..., known_by=origin)``, learned only from the financial-year
-errors of years that had ended by that origin, pooled over all forces. Interval methods are pluggable
+"forcast default" is what ``forcast.forecast`` gives by default, learned in real time: the combination (ETS, ARIMA
+and their no-change forms) with intervals set at each origin by ``ErrorQuantiles.from_backtests(...,
+known_by=origin, symmetric=True, growth=1)``, learned only from the financial-year errors of years that had ended
+by that origin, pooled over all forces. The older widening factors (``calibrated``) and plain conformal intervals
+are scored beside it. Interval methods are pluggable
 (``benchmarks/_scoring.py``: ``INTERVAL_METHODS``); an origin with fewer than two ended target years keeps
 the model's intervals and is flagged.
 
@@ -63,6 +65,10 @@ FORCAST_LABEL = "forcast (ets, arima, combination)"
 PEERS = ("sf_autoets", "sf_autoarima", "sf_autotheta", "m4_comb", "seasonal_naive", "naive")
 ORDER = [DEFAULT_LABEL, "combination", "ets", "arima", *PEERS]
 CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "src" / "forcast" / "_data" / "calibration.json"
+ERRORS_FILE = CALIBRATION_FILE.with_name("error_quantiles.json")
+#: The shipped interval method: symmetric error quantiles, each horizon from every horizon up to it scaled by h/i
+#: (chosen on this benchmark in real time: see docs/backtesting.md).
+SHIPPED = {"symmetric": True, "growth": 1.0}
 
 
 # ---------------------------------------------------------------------------------------------- one force
@@ -128,6 +134,9 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=2019)
     p.add_argument("--out", help="write the scored rows and the tables (CSV) into this folder")
     p.add_argument("--cache", help="keep each force's backtests here and reuse them on the next run")
+    p.add_argument("--write-error-quantiles", action="store_true",
+                   help=f"write the pooled error quantiles (the default intervals) to "
+                   f"{ERRORS_FILE.relative_to(ERRORS_FILE.parents[3])}")
     p.add_argument("--refit-forcast", action="store_true",
                    help="with --cache: refit forcast's models (after changing them) and reuse the cached peers")
     p.add_argument("--write-calibration", action="store_true",
@@ -198,6 +207,13 @@ def main(argv=None) -> int:
         print(cal.table().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
         print("Its coverage on its own learning data (all origins; not an independent test):")
         print(coverage_by_horizon(inside[inside["model"] == "combination"]).to_string(index=False))
+    if args.write_error_quantiles:
+        from forcast.conformal import ErrorQuantiles
+
+        eq = ErrorQuantiles.from_backtests([r.bt for r in runs], **SHIPPED)
+        eq.to_json(ERRORS_FILE)
+        print(f"\nWrote {ERRORS_FILE}: {eq.note}")
+        print(eq.table().to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)

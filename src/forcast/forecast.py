@@ -27,6 +27,10 @@ from .series import check_demand_series, describe_series, meta, stand_in_note
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODELS: tuple[str, ...] = ("ets", "arima")
+#: The combination's extra members for the kind of series it was benchmarked on (quarterly recorded crime): the
+#: no-change forms of the ARIMA family, averaged with ETS and ARIMA at equal weights (see docs/method.md).
+NO_CHANGE_MEMBERS: tuple[str, ...] = ("no_change", "same_as_last_year")
+BENCHMARKED = {"frequency": "quarterly", "measure": "recorded_crime"}
 DEFAULT_N_PATHS = 5000
 #: The seed used unless another is given, so the API, the command line and the chapter give the same numbers.
 DEFAULT_SEED = 2019
@@ -277,13 +281,22 @@ def model_seed(seed: int | None, name: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([int(seed), zlib.crc32(name.encode())]))
 
 
+def uses_no_change_members(series: pd.Series) -> bool:
+    """True when the combination of ``series`` also averages in the no-change forms: for the kind of series it
+    was benchmarked on (quarterly recorded crime)."""
+    m = meta(series)
+    return all(m[k] == v for k, v in BENCHMARKED.items())
+
+
 def fit_models(
     series: pd.Series, models: Sequence[str | Model], events: tuple = ()
 ) -> dict[str, Model]:
     """Fit each model; add the combination of ETS/ARIMA-type members when two or more fit (or when asked).
 
     ``"combination"`` in ``models`` means "ETS and ARIMA and their combination". A model that fails to fit is left
-    out with a :class:`~forcast.errors.ModelFallbackWarning`; if none fits, the drift baseline takes over.
+    out with a :class:`~forcast.errors.ModelFallbackWarning`; if none fits, the drift baseline takes over. For
+    quarterly recorded crime the combination also averages in the no-change forms (:data:`NO_CHANGE_MEMBERS`),
+    which are not listed as models of their own.
     """
     specs = [make_model(s) for s in models]
     if any(m.name == COMBINATION for m in specs):
@@ -302,11 +315,18 @@ def fit_models(
                 f"The {model.name} model could not be fitted ({exc}); it is left out of this forecast.",
                 ModelFallbackWarning, stacklevel=3,
             )
-    members = [m for m in fitted.values() if m.name not in SIMPLE_MODELS]
+    members = [m for m in fitted.values() if m.name not in SIMPLE_MODELS + NO_CHANGE_MEMBERS]
     if len(members) >= 2:
         from .models.combination import Combination
 
-        fitted = {COMBINATION: Combination.from_fitted(members), **fitted}
+        extra = []
+        if uses_no_change_members(series):
+            for name in NO_CHANGE_MEMBERS:
+                try:
+                    extra.append(fitted.get(name) or make_model(name).fit(series, events=events))
+                except ForcastError as exc:
+                    logger.info("no-change member %s left out of the combination: %s", name, exc)
+        fitted = {COMBINATION: Combination.from_fitted(members + extra), **fitted}
     if not fitted:
         warnings.warn(
             "No requested model could be fitted; falling back to the drift baseline "

@@ -20,6 +20,15 @@ def _arima() -> Model:
     return ARIMA()
 
 
+def _no_change(name: str) -> Callable[[], Model]:
+    def make() -> Model:
+        from . import no_change
+
+        return {"no_change": no_change.NoChange, "same_as_last_year": no_change.SameAsLastYear}[name]()
+
+    return make
+
+
 def _combination() -> Model:
     from .combination import Combination
 
@@ -44,6 +53,8 @@ MODELS: dict[str, Callable[[], Model]] = {
     "naive": _baseline("naive"),
     "seasonal_naive": _baseline("seasonal_naive"),
     "drift": _baseline("drift"),
+    "no_change": _no_change("no_change"),
+    "same_as_last_year": _no_change("same_as_last_year"),
 }
 
 #: The baselines reported beside the models in every backtest.
