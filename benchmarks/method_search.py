@@ -83,7 +83,8 @@ def crps_from_quantiles(pred: np.ndarray, actual: np.ndarray, q: np.ndarray) -> 
     return 2 * loss.mean(axis=1)
 
 
-def candidate(table: pd.DataFrame, name: str, how, symmetric: bool = False, growth: float | None = None) -> pd.DataFrame:
+def candidate(table: pd.DataFrame, name: str, how, symmetric: bool = False, growth: float | None = None,
+              every_horizon: bool = False) -> pd.DataFrame:
     """Real-time forecasts and conformal intervals of candidate ``how(past, horizon) -> weights over MEMBERS``."""
     out = []
     origins = sorted(o for o in table["origin"].unique() if o >= pd.Timestamp(FIRST_ORIGIN))
@@ -97,8 +98,8 @@ def candidate(table: pd.DataFrame, name: str, how, symmetric: bool = False, grow
             if len(past) < MIN_ROWS:
                 continue
             w = how(past, h)
-            if growth is not None:  # every horizon up to h, errors scaled to h by (h / h_i) ** growth
-                past = known[known["horizon_year"] <= h].dropna(subset=list(MEMBERS))
+            if growth is not None:  # every horizon up to h (or every one), errors scaled to h by (h / h_i) ** growth
+                past = known[(known["horizon_year"] <= h) | every_horizon].dropna(subset=list(MEMBERS))
             pp = past[list(MEMBERS)].to_numpy(dtype=float) @ w
             e = np.log(past["actual"].to_numpy() / pp)
             if growth is not None:
@@ -144,13 +145,18 @@ def main(argv=None) -> int:
     cands["combination 50/50 [conformal]"] = lambda past, h: np.array([0.5, 0.5, 0, 0])
     cands["weighted ets/arima [conformal]"] = lambda past, h: np.r_[learn_weights(past, ("ets", "arima")), 0, 0]
     cands["weighted all four [conformal]"] = lambda past, h: learn_weights(past, MEMBERS)
+    cands["equal four [conformal]"] = lambda past, h: np.full(4, 0.25)
+    cands["ets/arima/naive thirds [conformal]"] = lambda past, h: np.array([1, 1, 1, 0]) / 3
+    cands["ets/arima/seasonal naive thirds [conformal]"] = lambda past, h: np.array([1, 1, 0, 1]) / 3
     cands["weighted ets/arima/seasonal naive [conformal]"] = lambda past, h: np.insert(
         learn_weights(past, ("ets", "arima", "seasonal_naive")), 2, 0.0)
     rows = pd.concat([candidate(table, name, how) for name, how in cands.items()]
                      + [candidate(table, name.replace("[conformal]", "[symmetric conformal]"), how, True)
                         for name, how in cands.items()]
                      + [candidate(table, name.replace("[conformal]", f"[symmetric, all horizons ^{g}]"), how, True, g)
-                        for name, how in cands.items() for g in (0.5, 1.0)], ignore_index=True)
+                        for name, how in cands.items() for g in (0.5, 1.0)]
+                     + [candidate(table, name.replace("[conformal]", "[symmetric, every horizon scaled ^1]"), how,
+                                  True, 1.0, True) for name, how in cands.items()], ignore_index=True)
     pd.set_option("display.width", 220)
     fmt = {"float_format": lambda v: f"{v:.1f}"}
     print(f"Real-time candidates, origins {FIRST_ORIGIN[:4]}-2019, {table['force'].nunique()} forces:")

@@ -75,6 +75,9 @@ class ErrorQuantiles:
     min_points: int = DEFAULT_MIN_POINTS
     symmetric: bool = False
     growth: float | None = None
+    #: How intervals made this way held in real-time backtests: ``{"coverage_80": {h: share}, "coverage_95": {h:
+    #: share}, "basis": "..."}`` (written by ``benchmarks/accuracy.py``), quoted in :attr:`note`; or None.
+    evaluation: dict | None = None
 
     kind = "conformal"
 
@@ -205,9 +208,16 @@ class ErrorQuantiles:
         when = f", forecasts made each March {first}–{last}" if first else ""
         n = int(self.quantiles.loc[self.quantiles["horizon_year"] == 1, "n"].max()) if len(self.quantiles) else 0
         sides = " (on either side)" if self.symmetric else ""
-        return (f"Intervals are set by past errors: the spread of financial-year totals is how far {n:,} past "
+        text = (f"Intervals are set by past errors: the spread of financial-year totals is how far {n:,} past "
                 f"forecasts of the same kind missed{sides}, by years ahead (backtests of {who}{when}), around this "
                 f"forecast; not the model's own spread.")
+        held = (self.evaluation or {}).get("coverage_95")
+        if held:
+            shares = [f"{100 * held[h]:.0f}%" for h in sorted(held, key=int)]
+            listed = ", ".join(shares[:-1]) + f" and {shares[-1]}" if len(shares) > 1 else shares[0]
+            text += (f" Made this way in real time ({self.evaluation.get('basis', 'national backtests')}), 95% "
+                     f"intervals held {listed} of actual financial-year totals 1 to {len(shares)} years ahead.")
+        return text
 
     def table(self) -> pd.DataFrame:
         """``model, horizon_year, n, basis`` and the 80% and 95% multipliers of the forecast."""
@@ -223,7 +233,7 @@ class ErrorQuantiles:
     # ------------------------------------------------------------------ storage
     def to_json(self, path: str | Path | None = None) -> str:
         data = {"format": FORMAT, "version": VERSION, "min_points": self.min_points, "symmetric": self.symmetric,
-                "growth": self.growth,
+                "growth": self.growth, "evaluation": self.evaluation,
                 "frequency": self.frequency,
                 "measure": self.measure, "series": list(self.series), "origins": list(self.origins),
                 "quantiles": self.quantiles.to_dict(orient="records")}
@@ -247,7 +257,7 @@ class ErrorQuantiles:
             )
         return cls(pd.DataFrame(data["quantiles"]), tuple(data["series"]), tuple(data["origins"]),
                    data.get("frequency"), data.get("measure"), int(data["min_points"]), bool(data.get("symmetric")),
-                   data.get("growth"))
+                   data.get("growth"), data.get("evaluation"))
 
     def __repr__(self) -> str:
         return (f"<ErrorQuantiles from {len(self.series)} series, {self.quantiles['model'].nunique()} models, "
