@@ -210,7 +210,10 @@ def main(argv=None) -> int:
     if args.write_error_quantiles:
         from forcast.conformal import ErrorQuantiles
 
-        eq = ErrorQuantiles.from_backtests([r.bt for r in runs], **SHIPPED)
+        shipped = ("combination", "ets", "arima", "seasonal_naive")  # seasonal naive: shown beside the projection
+        rows = pd.concat([r.rows[r.rows["model"].isin(shipped)] for r in runs], ignore_index=True)
+        eq = ErrorQuantiles.from_frame(rows, **SHIPPED, series=tuple(r.force for r in runs),
+                                       origins=tuple(ORIGINS), frequency="quarterly", measure="recorded_crime")
         held = scored[scored["label"] == DEFAULT_LABEL].groupby("horizon_year")
         eq.evaluation = {
             "basis": f"{len(runs)} forces, forecasts made each March {ORIGINS[0][:4]}-{ORIGINS[-1][:4]}, errors "

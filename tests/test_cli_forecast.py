@@ -222,7 +222,7 @@ def test_check_uses_the_default_calibration_and_says_so(capsys):
             "--models", "seasonal_naive", "--n-paths", "300"]
     assert main(base) == 0
     printed = capsys.readouterr().out
-    assert "Intervals are calibrated: widened above the forecast by factors" in printed
+    assert "Intervals are set by past errors" in printed and "95% intervals held" in printed
     # the force's own 2018/19 figure is judged beside the published series' own total (shared/data/ho_open_data)
     assert "The actual used is 167,436 (given by the user" in printed and "gives 166,292" in printed
     assert main([*base, "--calibration", "none"]) == 0

@@ -300,9 +300,9 @@ def calibration():
 
 
 def test_default_calibration_is_used_and_disclosed(monkeypatch, calibration):
-    import forcast.calibration
+    import forcast.intervals
 
-    monkeypatch.setattr(forcast.calibration, "default", lambda: calibration)
+    monkeypatch.setattr(forcast.intervals, "default_method", lambda: calibration)
     chapter = build_chapter("Testshire", measures=[seasonal_series()], models=BASELINES, n_paths=300, seed=1)
     assert chapter.tables_by_key()["settings"].frame["Intervals"].tolist() == ["calibrated"]
     assert calibration.note in paragraphs(section(chapter, "method"))
@@ -314,7 +314,7 @@ def test_default_calibration_is_used_and_disclosed(monkeypatch, calibration):
     width = {name: ch.tables_by_key()["headline"].frame.eval("`95% high` - `95% low`").iloc[0]
              for name, ch in (("calibrated", chapter), ("plain", plain))}
     assert width["calibrated"] >= width["plain"]
-    assert "model-based and uncalibrated" in " ".join(paragraphs(section(plain, "method")))
+    assert "Intervals are model-based" in " ".join(paragraphs(section(plain, "method")))
 
 
 def test_stand_in_series_say_so_wherever_they_are_shown():

@@ -49,6 +49,7 @@ def add_parser(sub) -> None:
                    help="switch off one known break of the embedded recorded crime by its key, e.g. covid_19 "
                    "(repeatable; see `forcast datasets`)")
     add_model_arguments(p)
+    p.set_defaults(models="ets,arima,seasonal_naive")  # the chapter shows "same as last year" beside the projection
     p.add_argument("--workload", action="append", nargs=3, default=[],
                    metavar=("NAME", "HANDLING_SECONDS", "PRODUCTIVE_HOURS"),
                    help="control-room workload for the call measure NAME: average handling time per call in seconds "

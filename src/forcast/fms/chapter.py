@@ -34,7 +34,11 @@ from .results import (CHAPTER_BACKTEST_PATHS, ChapterInputs, MeasureResult, Prog
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["REPORTED_FIGURES", "ReportedFigures", "build_chapter"]
+__all__ = ["CHAPTER_MODELS", "REPORTED_FIGURES", "ReportedFigures", "build_chapter"]
+
+#: The chapter's models: forcast's defaults, with the seasonal naive ("same as last year") shown beside the
+#: projection, because on the national backtest no method beat no-change forecasts two to four years ahead.
+CHAPTER_MODELS: tuple[str, ...] = (*DEFAULT_MODELS, "seasonal_naive")
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ def build_chapter(
     backtest: bool = True,
     calibration: Any = "default",
     title: str | None = None,
-    models: Sequence = DEFAULT_MODELS,
+    models: Sequence = CHAPTER_MODELS,
     progress: Progress | None = None,
     workload: Mapping[str, Mapping[str, Any]] | None = None,
     known_events: Any = "default",
@@ -191,7 +195,8 @@ def build_chapter(
     calibration : ``"default"`` (the calibration shipped with forcast, when installed and learned on series like
         the measure), None (model-based intervals), or a :class:`~forcast.calibration.Calibration`.
     title : the chapter title (default: "Force Management Statement: demand" and the force).
-    models : model names passed to :func:`forcast.forecast` (default ETS and ARIMA, and their combination).
+    models : model names passed to :func:`forcast.forecast` (default ETS and ARIMA, and their combination, with
+        the seasonal naive shown beside them: :data:`CHAPTER_MODELS`).
     workload : control-room workload for call measures: ``{measure name: {"handling_seconds_per_call": 240,
         "productive_hours_per_fte": 1500}}`` (see :func:`forcast.workload.workload`; the handling time may also be
         a :class:`~forcast.workload.HandlingTime` or a :func:`forcast.data.count_calls` table). Adds a section with

@@ -165,6 +165,11 @@ def projection_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) 
                          f"it spans the {_shift_words(shifts[0], r)}.")
         parts.append(r.calibration_note if r.calibration is not None else
                      "The intervals are the models' own (not calibrated on past forecast errors).")
+        if "seasonal_naive" in r.forecast.model_names and r.main_model == "combination":
+            parts.append("The seasonal naive forecast (each quarter as the same quarter a year before) is shown "
+                         "beside it: tested on twenty years of every force's recorded crime, no method forecast two "
+                         "to four years ahead much better than no change, so read the later years as a range of "
+                         "outcomes rather than a prediction.")
         if r.stand_in:
             parts.append(STAND_IN)
         blocks += [Paragraph(" ".join(parts)), t.projection]
