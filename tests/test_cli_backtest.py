@@ -85,6 +85,15 @@ def test_backtest_refuses_a_known_event_key_the_series_lacks(tmp_path, capsys):
             "lancashire_cdi_2018, lancashire_system_2018, covid_19.") in capsys.readouterr().err
 
 
+def test_backtest_lists_the_known_breaks_it_declared(tmp_path, capsys):
+    code = main(["backtest", "--force", "Lancashire", "--models", "naive", "--n-paths", "200", "--origins",
+                 "2019-03-31", "--known-event-off", "covid_19", "--out", str(tmp_path)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Known breaks declared from the embedded data: recording change (crime data integrity)" in out
+    assert "key 'lancashire_system_2018'" in out and "covid_19" not in out.split("Known breaks")[1]
+
+
 def test_check_writes_files_when_asked(tmp_path, capsys):
     code = main(["check", "--force", "Lancashire", "--financial-year", "2017/18", "--origin", "2017-03-31",
                  "--models", "naive", "--n-paths", "200", "--out", str(tmp_path)])

@@ -59,13 +59,16 @@ def _frames(series, options: dict, progress: bool = False) -> dict:
     from .. import metrics
     from ..backtest import backtest
 
+    from ..known_events import declared_events, describe_known
+
     options = dict(options)
-    known = options.pop("known")
-    bt = backtest(series, progress=progress, known_events=_known(series, known), **options)
+    chosen = _known(series, options.pop("known"))
+    bt = backtest(series, progress=progress, known_events=chosen, **options)
     name = metrics.series_id(bt)
+    known = describe_known(declared_events(series, options["events"], chosen)[1])
     return {"periods": bt.table().assign(series=name), "financial_years": bt.financial_years().assign(series=name),
             "fy_scores": metrics.score_financial_years(bt), "period_scores": metrics.score_periods(bt),
-            "name": name}
+            "name": name, "known": known}
 
 
 def _one_force(force: str, options: dict) -> dict:
@@ -107,6 +110,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"Backtest of {who}: financial-year totals, by model and years ahead "
           f"(MAPE in %, coverage as shares of actuals inside the intervals)")
     print(shown.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    known = [r["known"] for r in results if r["known"]]
+    if len(results) == 1 and known:
+        print(f"\n{known[0]} Each applies only from the origins at which it could be known.")
+    elif known:
+        print(f"\nKnown breaks were declared for {len(known)} of {len(results)} series (listed by "
+              f"`forcast datasets`), each only from the origins at which it could be known.")
     print(f"\nWrote {', '.join(FILES)} to {out}")
     return 0
 
