@@ -143,7 +143,7 @@ def hindsight_table(h: Hindsight, name: str, key: str | None = None) -> Table:
     formats.update({CHANGE: PCT, DIFFERENCE: PCT})
     first, last = frame[FY].iloc[0], frame[FY].iloc[-1]
     caption = (f"Forecast made on {_day(h.origin)} against {in_text(name)}, {first} to {last}: "
-               f"{model_words(h.model)} with the data known then{', calibrated intervals' if h.calibration else ''} "
+               f"{model_words(h.model)} with the data known then{_interval_words(h.calibration)} "
                f"(difference: recorded minus forecast, in percent of the recorded figure)")
     return Table(frame, caption, formats, key=key)
 
@@ -418,3 +418,12 @@ def hindsight_blocks(h: Hindsight, table: Table, lead, name: str, key: str) -> l
     return [Paragraph(lead(how_far)), Paragraph(why), table,
             Figure(chart, f"{name}: the forecast made on {_day(h.origin)} (mean, 80% and 95% intervals per "
                    f"{per_period(h.backtest.series)}) against what was recorded", f"{key}.png")]
+
+
+def _interval_words(calibration) -> str:
+    """How the judged forecast's intervals were made, for the table caption."""
+    if calibration is None:
+        return ""
+    if getattr(calibration, "kind", None) == "conformal":
+        return ", intervals set by past errors"
+    return ", calibrated intervals"

@@ -58,10 +58,20 @@ def _model_paragraph(inputs: ChapterInputs) -> str:
                    if "combination" in r.forecast.model_names]
         equal = all(w is None or len(set(round(x, 9) for x in w)) <= 1 for w in weights)
         shares = "in equal shares" if equal else "in the shares given in its specification below"
-        text += (f"The main projection is the combination of ETS and ARIMA: each of its simulated futures is a whole "
-                 f"path from one of the two models, taken {shares}. Pooling two different models is usually more "
-                 f"accurate than either alone, and the combined intervals carry both models' uncertainty and the "
-                 f"disagreement between them. ")
+        sizes = {len(r.forecast.describe("combination").get("members", [])) for r in inputs.measures
+                 if "combination" in r.forecast.model_names}
+        if max(sizes, default=2) > 2:
+            text += (f"The main projection is the combination of ETS, ARIMA and the two simplest forms of the ARIMA "
+                     f"family, no change (the last quarter carried forward) and same as last year: each of its "
+                     f"simulated futures is a whole path from one of the four, taken {shares}. When past forecasts "
+                     f"of every force's recorded crime were tested, the no-change forms were as accurate as the "
+                     f"fitted models one year ahead and more accurate two to four years ahead, because recorded "
+                     f"crime turned and fitted trends carried on the wrong way. ")
+        else:
+            text += (f"The main projection is the combination of ETS and ARIMA: each of its simulated futures is a "
+                     f"whole path from one of the two models, taken {shares}. Pooling two different models is "
+                     f"usually more accurate than either alone, and the combined intervals carry both models' "
+                     f"uncertainty and the disagreement between them. ")
     else:
         main = {r.main_model for r in inputs.measures}
         text += f"The main projection is the {join_words([model_label(m) for m in main])} model. "

@@ -65,6 +65,9 @@ def _shift_words(event, r: MeasureResult) -> str:
 #: Said in the summary when intervals are calibrated (in words only: the numbers are in the method section).
 CALIBRATED_SHORT = ("The intervals are calibrated: widened so that past actuals would have fallen above or below "
                     "them no more often than the stated rates allow (see the method section).")
+#: Said in the summary when intervals are set by past errors (the numbers are in the method section).
+PAST_ERRORS_SHORT = ("The intervals are set by how far past forecasts made this way missed at the same number of "
+                     "years ahead, not by the models' own assumptions (see the method section).")
 
 
 def summary_section(inputs: ChapterInputs, tables: dict[str, MeasureTables], headline: Table) -> Section:
@@ -94,7 +97,8 @@ def summary_section(inputs: ChapterInputs, tables: dict[str, MeasureTables], hea
         if accuracy:
             parts.append(accuracy)
         if r.calibration is not None:
-            parts.append(CALIBRATED_SHORT)
+            parts.append(PAST_ERRORS_SHORT if getattr(r.calibration, "kind", None) == "conformal"
+                         else CALIBRATED_SHORT)
         if r.stand_in:
             parts.append(STAND_IN)
         blocks.append(Paragraph(" ".join(parts)))

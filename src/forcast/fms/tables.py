@@ -257,7 +257,7 @@ def settings_table(inputs: ChapterInputs) -> Table:
                      "Paths per model": fc.n_paths,
                      "Backtest paths per model": inputs.backtest_paths if r.backtest is not None else None,
                      "Seed": "none" if inputs.seed is None else str(inputs.seed),
-                     "Intervals": "calibrated" if r.calibration is not None else "model-based"})
+                     "Intervals": r.forecast.interval_basis})
     return Table(pd.DataFrame(rows), "How each projection was made", key="settings")
 
 
