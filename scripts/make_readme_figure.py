@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     fig.savefig(args.out, dpi=90)
     print(f"Wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KB): Lancashire {crime.index[0]}-"
           f"{crime.index[-1]}, forecast to {fc.financial_years()['financial_year'].iloc[-1]}, seed {fc.seed}, "
-          f"{fc.n_paths:,} paths, {'calibrated' if fc.calibration is not None else 'model-based'} intervals, known "
+          f"{fc.n_paths:,} paths, intervals {fc.interval_basis}, known "
           f"breaks {', '.join(e.key for e in fc.known_events)}")
     return 0
 
