@@ -18,18 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-#: The nine offence groups of total recorded crime excluding fraud, Home Office names.
-OFFENCE_GROUPS = (
-    "Violence against the person",
-    "Sexual offences",
-    "Robbery",
-    "Theft offences",
-    "Criminal damage and arson",
-    "Drug offences",
-    "Possession of weapons offences",
-    "Public order offences",
-    "Miscellaneous crimes against society",
-)
+from forcast.crime_series import OFFENCE_GROUPS  # the nine groups, named once (the package reads what this writes)
 
 #: Known breaks and anomalies of the published series, declared by default (``shared/data/ho_open_data/
 #: PROVENANCE.md``). ``kind``: level_shift (recording practice moves the level from ``start``), excluded

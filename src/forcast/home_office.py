@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import _datafiles
+from .crime_series import OFFENCE_GROUPS  # the nine groups, named once for the package
 from .errors import (HomeOfficeColumnError, HomeOfficeCountError, HomeOfficeEmptyError, HomeOfficeFileError,
                      HomeOfficeForceError, HomeOfficeMissingQuarterError, HomeOfficeOffenceGroupError,
                      HomeOfficePeriodError, UnknownForceError)
@@ -42,9 +43,6 @@ _REQUIRED = ("Financial Year", "Financial Quarter", "Force Name", "Offence Group
 #: The columns of the frame :func:`read_home_office_tables` returns.
 TIDY_COLUMNS = ("force", "offence_group", "period", "count")
 #: The nine offence groups of total recorded crime excluding fraud, as forcast names them.
-OFFENCE_GROUPS = ("Criminal damage and arson", "Drug offences", "Miscellaneous crimes against society",
-                  "Possession of weapons offences", "Public order offences", "Robbery", "Sexual offences",
-                  "Theft offences", "Violence against the person")
 #: Bodies that record fraud nationally; their rows are not a force's crime and are left out.
 FRAUD_BODIES = ("Action Fraud", "CIFAS", "UK Finance", "Financial Fraud Action UK")
 _FRAUD_GROUP = "fraud offences"
