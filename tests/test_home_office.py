@@ -125,7 +125,7 @@ def test_fraud_and_british_transport_police_are_excluded(small):
 
 
 def test_every_force_quarter_has_the_nine_groups(small):
-    assert tuple(sorted(small["offence_group"].unique())) == OFFENCE_GROUPS
+    assert sorted(small["offence_group"].unique()) == sorted(OFFENCE_GROUPS)
     assert len(small) == 2 * 4 * 9
     misc = small[small["offence_group"] == "Miscellaneous crimes against society"]
     assert misc["count"].sum() == 7 and (misc["count"] >= 0).all()
