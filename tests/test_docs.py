@@ -218,11 +218,12 @@ def cli_reference() -> str:
 API_MODULES = (
     "forcast", "forcast.datasets", "forcast.crime_series", "forcast.known_events", "forcast.home_office",
     "forcast.releases", "forcast.events", "forcast.check", "forcast.backtest", "forcast.origins",
-    "forcast.metrics", "forcast.calibration", "forcast.comparison", "forcast.crime_rates", "forcast.calls",
+    "forcast.metrics", "forcast.calibration", "forcast.conformal", "forcast.intervals", "forcast.horizon",
+    "forcast.comparison", "forcast.crime_rates", "forcast.calls",
     "forcast.holidays", "forcast.workload",
     "forcast.wording", "forcast.fms", "forcast.fiscal", "forcast.paths", "forcast.plotting", "forcast.series",
     "forcast.models.base", "forcast.models.ets", "forcast.models.arima", "forcast.models.combination",
-    "forcast.models.baselines", "forcast.errors",
+    "forcast.models.baselines", "forcast.models.no_change", "forcast.errors",
 )
 
 

@@ -26,7 +26,7 @@ years ahead (recording-practice changes are not in any model). A :class:`Calibra
 4. **Small samples.** A model and horizon year with fewer than ``min_points`` (default 20) ratios take the
    factors learned from all that model's horizon years together; the factors then never fall as the horizon grows
    (a running maximum per side). One force's 15-year history gives only a handful of financial years per horizon,
-   so pooling many series (:meth:`Calibration.from_backtests`, e.g. all 44 forces) is what makes the per-horizon
+   so pooling many series (:meth:`Calibration.from_backtests`, e.g. all 43 forces) is what makes the per-horizon
    factors meaningful.
 5. **Refinement** (:meth:`Calibration.from_backtests`, ``refine`` rounds, default 2). A factor widens each
    period's deviations, and the financial-year total of the widened paths moves by about, not exactly, that
@@ -360,7 +360,10 @@ class Calibration:
 
 
 def default() -> Calibration | None:
-    """The pooled calibration shipped with forcast (all 44 forces, quarterly recorded crime), or None if absent."""
+    """The pooled widening factors shipped with forcast (43 forces' quarterly recorded crime), or None if absent.
+
+    Not the default interval method any more: :func:`forcast.intervals.default_method` prefers the error quantiles
+    of :mod:`forcast.conformal`; pass ``calibration=forcast.calibration.default()`` to use these factors."""
     from importlib import resources
 
     try:

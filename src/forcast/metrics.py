@@ -157,7 +157,7 @@ def score_financial_years(bt: "Backtest") -> pd.DataFrame:
 
 def score_periods(bt: "Backtest") -> pd.DataFrame:
     """:meth:`Backtest.table` plus ``series``, ``horizon``, ``horizon_year``, ``scale`` and the scores per period."""
-    from .forecast import horizon_years
+    from .horizon import horizon_years
 
     table = bt.table()
     extra = []

@@ -24,7 +24,8 @@ import pandas as pd
 from .. import _datafiles, datasets, fiscal
 from ..errors import ForcastError, ParameterError
 from ..known_events import declared_events
-from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED, default_until
+from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED
+from ..horizon import default_until
 from ..models.registry import make_model
 from ..series import check_demand_series, meta
 from .document import Chapter
