@@ -219,7 +219,10 @@ def main(argv=None) -> int:
             "basis": f"{len(runs)} forces, forecasts made each March {ORIGINS[0][:4]}-{ORIGINS[-1][:4]}, errors "
                      f"learned only from years ended by each forecast",
             "coverage_80": {str(h): round(float(v), 4) for h, v in held["coverage_80"].mean().items()},
-            "coverage_95": {str(h): round(float(v), 4) for h, v in held["coverage_95"].mean().items()}}
+            "coverage_95": {str(h): round(float(v), 4) for h, v in held["coverage_95"].mean().items()},
+            "mape": {str(h): round(float(v), 2) for h, v in held["ape"].mean().items()},
+            "naive_mape": {str(h): round(float(v), 2) for h, v in
+                           scored[scored["label"] == "naive"].groupby("horizon_year")["ape"].mean().items()}}
         eq.to_json(ERRORS_FILE)
         print(f"\nWrote {ERRORS_FILE}: {eq.note}")
         print(eq.table().to_string(index=False, float_format=lambda v: f"{v:.3f}"))

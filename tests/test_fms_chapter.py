@@ -230,6 +230,20 @@ def test_known_recording_break_is_declared_for_embedded_data_and_disclosed(lanca
             "March 2021, treated as missing rather than as demand.") in method
 
 
+def test_projection_is_set_beside_the_seasonal_naive_with_the_benchmark_horizon_by_horizon():
+    from forcast.intervals import default_method
+
+    evaluation = default_method().evaluation
+    chapter = build_chapter("Lancashire", n_paths=300, backtest=False)
+    assert "Seasonal naive" in set(chapter.tables_by_key()["recorded_crime_projection"].frame["Model"])
+    text = " ".join(paragraphs(section(chapter, "projection")))
+    assert "The seasonal naive forecast (each period as the same period a year before) is shown beside it." in text
+    assert f"missed financial-year totals by {evaluation['mape']['1']:.1f}%" in text
+    worse = [h for h in sorted(evaluation["mape"]) if evaluation["mape"][h] > evaluation["naive_mape"][h]]
+    if worse:
+        assert f"At {', '.join(worse[:-1])}{' and ' if len(worse) > 1 else ''}{worse[-1]} year" in text
+
+
 def test_one_known_break_can_be_switched_off():
     chapter = build_chapter("Lancashire", models=BASELINES, n_paths=200, backtest=False,
                             known_events=["lancashire_cdi_2018", "lancashire_system_2018"])

@@ -75,8 +75,9 @@ class ErrorQuantiles:
     min_points: int = DEFAULT_MIN_POINTS
     symmetric: bool = False
     growth: float | None = None
-    #: How intervals made this way held in real-time backtests: ``{"coverage_80": {h: share}, "coverage_95": {h:
-    #: share}, "basis": "..."}`` (written by ``benchmarks/accuracy.py``), quoted in :attr:`note`; or None.
+    #: How forecasts made this way did in real-time backtests: ``{"coverage_80": {h: share}, "coverage_95": {h:
+    #: share}, "mape": {h: %}, "naive_mape": {h: %}, "basis": "..."}`` (written by ``benchmarks/accuracy.py``),
+    #: quoted in :attr:`note` and the FMS chapter; or None.
     evaluation: dict | None = None
 
     kind = "conformal"

@@ -170,10 +170,7 @@ def projection_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) 
         parts.append(r.calibration_note if r.calibration is not None else
                      "The intervals are the models' own (not calibrated on past forecast errors).")
         if "seasonal_naive" in r.forecast.model_names and r.main_model == "combination":
-            parts.append("The seasonal naive forecast (each quarter as the same quarter a year before) is shown "
-                         "beside it: tested on twenty years of every force's recorded crime, no method forecast two "
-                         "to four years ahead much better than no change, so read the later years as a range of "
-                         "outcomes rather than a prediction.")
+            parts.append(_beside_words(r))
         if r.stand_in:
             parts.append(STAND_IN)
         blocks += [Paragraph(" ".join(parts)), t.projection]
@@ -184,6 +181,27 @@ def projection_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) 
         if t.effects is not None:
             blocks += [Paragraph(_effects_words(r, t.effects)), t.effects]
     return Section(projection_title(inputs), blocks, key="projection")
+
+
+def _beside_words(r: MeasureResult) -> str:
+    """Why the seasonal naive is shown beside the projection, with the real-time accuracy of both by horizon when
+    the interval method carries it (the national benchmark's figures), horizon by horizon."""
+    text = "The seasonal naive forecast (each period as the same period a year before) is shown beside it."
+    evaluation = getattr(r.calibration, "evaluation", None) or {}
+    own, naive = evaluation.get("mape"), evaluation.get("naive_mape")
+    if not own or not naive:
+        return text
+    horizons = sorted(own, key=int)
+    worse = [h for h in horizons if h in naive and own[h] > naive[h]]
+    text += (f" Tested in real time on every force's recorded crime, forecasts made this way missed financial-year "
+             f"totals by {join_words([f'{own[h]:.1f}%' for h in horizons])} on average one to {number_word(len(horizons))} years "
+             f"ahead; carrying the last quarter forward (no change) missed by "
+             f"{join_words([f'{naive[h]:.1f}%' for h in horizons if h in naive])}.")
+    if worse:
+        years = join_words(worse)
+        text += (f" At {years} year{'s' if len(worse) > 1 or worse != ['1'] else ''} ahead this projection was no "
+                 f"better than no change, so read those years as a range of outcomes rather than a prediction.")
+    return text
 
 
 def _effects_words(r: MeasureResult, effects: Table) -> str:
