@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import fiscal
+from .calibration import _LearningRows
 from .errors import ParameterError
 from .series import meta
 
@@ -55,10 +56,6 @@ VERSION = 1
 DEFAULT_MIN_POINTS = 30
 #: Probabilities at which the error distribution is stored (0.25% steps, tails included).
 GRID = np.round(np.linspace(0.0025, 0.9975, 399), 6)
-
-
-def _ends(labels: pd.Series) -> pd.Series:
-    return labels.map(lambda lab: fiscal.parse_financial_year(lab).end_time.normalize())
 
 
 @dataclass
@@ -136,12 +133,7 @@ class ErrorQuantiles:
         (real time); ``exclude_years``: leave these target years out (cross-validation)."""
         backtests = list(backtests)
         frames = [bt.financial_years() for bt in backtests]
-        fy = pd.concat(frames, ignore_index=True)
-        if known_by is not None:
-            fy = fy[_ends(fy["financial_year"]) <= pd.Timestamp(known_by)]
-        excluded = [exclude_years] if isinstance(exclude_years, str) else list(exclude_years)
-        if excluded:
-            fy = fy[~fy["financial_year"].isin(excluded)]
+        fy = _LearningRows(known_by, exclude_years)(pd.concat(frames, ignore_index=True))  # as Calibration does
         metas = [meta(bt.series) for bt in backtests]
         names = tuple(dict.fromkeys(m["force"] or str(bt.series.name) for m, bt in zip(metas, backtests)))
         origins = tuple(sorted({f"{o:%Y-%m-%d}" for o in fy["origin"]}))
