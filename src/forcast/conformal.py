@@ -34,7 +34,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -274,10 +274,3 @@ def _map_year(paths: np.ndarray, q: np.ndarray) -> np.ndarray:
     if bad.any():
         scaled[bad] = target[bad, None] / paths.shape[1]
     return scaled
-
-
-def interval_multipliers(quantiles: ErrorQuantiles, model: str, horizons: Sequence[int],
-                         level: float = 95) -> pd.DataFrame:
-    """``horizon_year, low, high``: the multipliers of a ``level``% interval for each horizon (for reports)."""
-    rows = [(h, *quantiles.interval(model, h, level)) for h in horizons]
-    return pd.DataFrame(rows, columns=["horizon_year", "low", "high"])

@@ -145,7 +145,7 @@ def recorded_crime(force: str, offence_group: str | None = None, *, frequency: s
     )
     series.attrs["offence_group"] = group
     series.attrs["release"] = None if release is None else release.label
-    series.attrs["known_events"] = tuple(events_for(name, series.index)) if frequency == "quarterly" else ()
+    series.attrs["known_events"] = tuple(known) if frequency == "quarterly" else ()
     return series
 
 

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from ..errors import ParameterError
-from .forecast_cmd import (add_model_arguments, add_series_arguments, events_from_args, known_events_from_args,
+from .forecast_cmd import (add_model_arguments, add_series_arguments, events_from_args, known_events_without,
                            load_from_args)
 
 FILES = ("backtest_periods.csv", "backtest_financial_years.csv", "backtest_metrics.csv", "backtest_chart.png")
@@ -47,11 +47,7 @@ def _options(args: argparse.Namespace) -> dict:
 
 def _known(series, known) -> object:
     """``known_events`` for one series from the options' ``known``: 'none' or the keys switched off."""
-    import argparse as _argparse
-
-    if known == "none":
-        return "none"
-    return known_events_from_args(_argparse.Namespace(no_known_events=False, known_event_off=list(known)), series)
+    return "none" if known == "none" else known_events_without(series, known)
 
 
 def _frames(series, options: dict, progress: bool = False) -> dict:

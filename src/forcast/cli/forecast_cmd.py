@@ -130,7 +130,12 @@ def known_events_from_args(args: argparse.Namespace, series) -> object:
     off with --known-event-off (a key the series does not carry is refused, naming the ones it does)."""
     if getattr(args, "no_known_events", False):
         return "none"
-    off = list(getattr(args, "known_event_off", []) or [])
+    return known_events_without(series, getattr(args, "known_event_off", []) or [])
+
+
+def known_events_without(series, off) -> object:
+    """'default', or the default known-event keys of ``series`` less the keys ``off`` (unknown keys refused)."""
+    off = list(off)
     if not off:
         return "default"
     carried = [e for e in series.attrs.get("known_events") or () if e.default]

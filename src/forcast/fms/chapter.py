@@ -26,6 +26,7 @@ from ..errors import ForcastError, ParameterError
 from ..known_events import declared_events
 from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED
 from ..horizon import default_until
+from ..intervals import resolve as resolve_intervals
 from ..models.registry import make_model
 from ..series import check_demand_series, meta
 from .document import Chapter
@@ -151,13 +152,6 @@ def _events_for(name: str, series: pd.Series, events: Any, known_events: Any = "
     return (), "none"
 
 
-def _calibration_for(series: pd.Series, calibration: Any) -> tuple[Any, str]:
-    """The interval method for one measure and the sentence about it: the rule of :func:`forcast.forecast`."""
-    from ..intervals import resolve
-
-    return resolve(calibration, series)
-
-
 # ---------------------------------------------------------------------------------------------- public
 def build_chapter(
     force: str | None = "Lancashire",
@@ -245,7 +239,7 @@ def build_chapter(
         keys.add(key)
         declared, basis = _events_for(label, series, events, known_events)
         embedded = is_embedded_crime(series) and embedded_force and meta(series)["force"] == name
-        cal, note = _calibration_for(series, calibration)
+        cal, note = resolve_intervals(calibration, series)  # the rule of forcast.forecast
         reported = tuple(f for f in REPORTED_FIGURES.get(name, ()) if embedded
                          and series.index[-1].end_time.normalize() >= pd.Timestamp(f.origin))
         results.append(MeasureResult(label, key, series, declared, basis, embedded, calibration=cal,
