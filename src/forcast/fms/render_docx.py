@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from datetime import datetime, timezone
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -20,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from ..reproducible import build_timestamp, normalise_zip
 from .document import FIGURE_DPI, BulletList, Chapter, Figure, Paragraph, Table, clean_text
 
 __all__ = ["render_docx"]
@@ -61,7 +61,7 @@ def render_docx(chapter: Chapter, images: Mapping[str, bytes] | None = None) -> 
                 _figure(doc, block, block_label or "Figure", png if png is not None else block.png_bytes(FIGURE_DPI))
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return normalise_zip(buffer.getvalue())  # python-docx dates each zip entry with the clock
 
 
 def _page_setup(doc: DocxDocument) -> None:
@@ -77,8 +77,7 @@ def _properties(doc: DocxDocument, chapter: Chapter) -> None:
     props.subject = clean_text(chapter.subtitle or "")[:255]
     props.author = props.last_modified_by = "forcast"
     props.comments = ""
-    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-    props.created = props.modified = now
+    props.created = props.modified = build_timestamp()  # SOURCE_DATE_EPOCH or fixed: same chapter, same bytes
     props.revision = 1
 
 
