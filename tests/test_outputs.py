@@ -221,3 +221,37 @@ def test_prepare_out_dir_reports_unwritable_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(outputs.tempfile, "mkstemp", refuse)
     with pytest.raises(OutputError, match=r"is not writable: Permission denied\. Change its permissions"):
         prepare_out_dir(tmp_path)
+
+
+# --- spreadsheet safety (issue 15, item 5) ---------------------------------------------------------------
+EVIL = ["=HYPERLINK(\"http://x\",\"y\")", "+SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\tx", "=1"]
+
+
+def test_csv_text_cells_that_start_a_formula_are_escaped(tmp_path):
+    frame = pd.DataFrame({"series": [*EVIL, "Lancashire", "-3.5"], "mean": [-3.5, 1, 2, 3, 4, 5, 6, 7]})
+    path = outputs.write_csv_atomic(frame, tmp_path / "t.csv", index=False)
+    back = pd.read_csv(path, keep_default_na=False, dtype={"series": str})
+    assert back["series"].tolist() == ["'" + text for text in EVIL] + ["Lancashire", "-3.5"]
+    assert back["mean"].tolist() == [-3.5, 1, 2, 3, 4, 5, 6, 7]  # numbers stay numbers, negatives included
+    assert frame["series"].iloc[0] == EVIL[0]  # the caller's frame is not changed
+
+
+def test_csv_column_names_and_category_cells_are_escaped(tmp_path):
+    frame = pd.DataFrame({"=1+1": [1], "kind": pd.Categorical(["@x"]), "n": [-2]})
+    text = outputs.write_csv_atomic(frame, tmp_path / "t.csv", index=False).read_text()
+    assert text == "'=1+1,kind,n\n1,'@x,-2\n"
+
+
+def test_plain_numbers_written_as_text_are_left_alone():
+    for text in ["-3.5", "+1.2%", "-1,234", "-.5", "-1e5", "12"]:
+        assert outputs.escape_formula(text) == text
+    for value in [-3.5, -1, None]:
+        assert outputs.escape_formula(value) is value
+    assert outputs.escape_formula("\r=1") == "'\r=1"
+    assert outputs.escape_formula("-") == "'-"
+
+
+def test_output_folder_csv_is_escaped(tmp_path):
+    out = OutputFolder(tmp_path)
+    out.write_csv("tables/x.csv", pd.DataFrame({"measure": ["=cmd()"], "mean": [-1.5]}), index=False)
+    assert (tmp_path / "tables" / "x.csv").read_text() == "measure,mean\n'=cmd(),-1.5\n"

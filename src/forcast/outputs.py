@@ -11,6 +11,10 @@ Every file forcast writes goes through this module, so no reader ever sees a hal
   re-run. :class:`OutputFolder` applies the rule to a whole run: every path it writes must lie inside the folder,
   and no path may be written twice in one run (two outputs claiming the same file is a bug, not an overwrite).
 
+* **Spreadsheet safety.** Text cells (and column names) of every CSV that start with ``=``, ``+``, ``-``, ``@``, a
+  tab or a carriage return are written with a leading ``'`` (:func:`spreadsheet_safe`), so Excel shows them as text
+  instead of running them as formulas. Numbers stay numbers, and so does text that is a plain number (``-3.5``).
+
 Failures to write are raised as :class:`~forcast.errors.OutputError` with the original :class:`OSError` chained.
 """
 
@@ -22,6 +26,7 @@ import functools
 import io
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -37,6 +42,7 @@ __all__ = [
     "OutputFolder",
     "prepare_out_dir",
     "save_figure_atomic",
+    "spreadsheet_safe",
     "write_bytes_atomic",
     "write_csv_atomic",
     "write_text_atomic",
@@ -158,8 +164,37 @@ def write_csv_atomic(frame: pd.DataFrame, path: PathLike, **to_csv_kwargs: Any) 
     """
     encoding = to_csv_kwargs.pop("encoding", None) or "utf-8"
     to_csv_kwargs.setdefault("lineterminator", "\n")
-    text = frame.to_csv(None, **to_csv_kwargs)
+    text = spreadsheet_safe(frame).to_csv(None, **to_csv_kwargs)
     return write_bytes_atomic(path, text.encode(encoding))
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP's list: ``= + - @``, tab, carriage return).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?\Z")
+
+
+def escape_formula(value: Any) -> Any:
+    """``value`` with a leading ``'`` if it is text that a spreadsheet would run as a formula; anything else
+    (numbers, dates, missing values, text that is a plain number such as ``-3.5``) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells, column names and index labels pass through :func:`escape_formula`;
+    number columns are left exactly as they are."""
+    import pandas as pd
+
+    out = frame.copy()
+    for position, dtype in enumerate(out.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype) or \
+                isinstance(dtype, pd.CategoricalDtype):
+            out.isetitem(position, out.iloc[:, position].astype(object).map(escape_formula))
+    out.columns = out.columns.map(escape_formula) if not isinstance(out.columns, pd.MultiIndex) else out.columns
+    if pd.api.types.is_object_dtype(out.index.dtype) and not isinstance(out.index, pd.MultiIndex):
+        out.index = out.index.map(escape_formula)
+    return out
 
 
 @functools.lru_cache(maxsize=1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..outputs import spreadsheet_safe
+
 _ACTIONS = ("import", "releases", "use", "remove")
 
 
@@ -62,7 +64,7 @@ def _catalogue(args: argparse.Namespace) -> int:
 
     table = datasets.catalogue()
     if args.csv:
-        print(table.to_csv(index=False), end="")
+        print(spreadsheet_safe(table).to_csv(index=False), end="")
     else:
         print(table.to_string(index=False))
         published = table.loc[table["dataset"] == "recorded_crime", "force"].nunique()
@@ -100,7 +102,7 @@ def _releases(args: argparse.Namespace) -> int:
 
     table = releases.list_releases()
     if args.csv:
-        print(table.to_csv(index=False), end="")
+        print(spreadsheet_safe(table).to_csv(index=False), end="")
     elif table.empty:
         print(f"No imported releases in {releases.releases_folder()}. Import one with `forcast datasets import FILE`.")
     else:
