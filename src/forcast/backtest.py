@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import fiscal
+from .arguments import check_events, check_min_after_shift, check_models, check_n_paths, check_seed
 from .errors import ParameterError
 from .models.base import Model
 from .models.registry import BASELINES, make_model
@@ -259,11 +260,11 @@ def backtest(
 
     series = check_demand_series(series, purpose="backtesting")
     levels = check_levels(levels)
-    events, _ = declared_events(series, events, known_events)
+    seed, n_paths = check_seed(seed), check_n_paths(n_paths)
+    min_after_shift = check_min_after_shift(min_after_shift)
+    events, _ = declared_events(series, check_events(events), known_events)
     probe = RollingOrigin(origins, horizon, "3y")  # validates origins and horizon before any model is built
-    if isinstance(models, (str, Model)):
-        models = (models,)
-    specs = list(models)
+    specs = list(check_models(models))
     names = {(m.name if isinstance(m, Model) else str(m).lower()) for m in specs}
     if baselines:
         specs += [b for b in BASELINES if b not in names]
@@ -271,9 +272,6 @@ def backtest(
     floor = max(make_model(m).min_length(frequency) if not isinstance(m, Model) else m.min_length(frequency)
                 for m in specs)
     splitter = RollingOrigin(origins, horizon, max(probe.min_history_periods(series), floor))
-    if isinstance(min_after_shift, bool) or not isinstance(min_after_shift, (int, np.integer)) \
-            or min_after_shift < 1:
-        raise ParameterError(f"`min_after_shift` must be an integer greater than 0. Got {min_after_shift!r}.")
     origin_periods = splitter.origins_for(series)
     iterator: Iterable = origin_periods
     if progress:

@@ -19,6 +19,7 @@ import pandas as pd
 from .data import _ZonedText, _blank, _labels, _parse_day_text, _read, _without_blank_rows
 from .errors import (DateParseError, EmptyDataError, MissingPeriodError, MissingValueError, NegativeCountError,
                      NonNumericCountError, ParameterError)
+from .arguments import check_date
 from .series import FREQUENCIES, check_frequency_name, make_series
 from .validation import (PERIOD_WORDS, check_columns, check_naive, check_not_empty, listing, period_label, plural,
                          raise_timezone)
@@ -112,6 +113,10 @@ def count_calls(source: Any, timestamp_column: Any, frequency: str = "daily", ca
     of ``handling_time_column`` (seconds, or h:mm:ss) per period, and NaN throughout when no column is given.
     """
     check_frequency_name(frequency)
+    start, end = check_date(start, "start"), check_date(end, "end")
+    if start is not None and end is not None and end < start:
+        raise ParameterError(f"`end` must not be before `start`. Got start={start:%Y-%m-%d} and end={end:%Y-%m-%d}; "
+                             f"swap them, or leave either out to use the first or last call.")
     if call_type is not None and call_type_column is None:
         raise ParameterError(f"call_type={call_type!r} needs call_type_column=, the column that holds the call types.")
     frame, row_word, _ = _read(source)

@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-import numpy as np
 import pandas as pd
 
 from . import fiscal
+from .arguments import (check_events, check_min_after_shift, check_models, check_n_paths, check_seed,
+                        check_total)
 from .known_events import declared_events
 from .origins import observable_events, origin_end, origin_period
 from .errors import ParameterError, SeriesTooShortError
@@ -148,12 +149,17 @@ def check(
     """Forecast ``financial_year`` from ``origin`` with the data up to it, and compare with the actual.
 
     ``actual``: the figure to judge by (e.g. the force's own); if None, the series' own total (the year must then
-    be complete in the series). ``reported_forecast``: a forecast someone published, shown beside ours.
+    be complete in the series). ``reported_forecast``: a forecast someone published, shown beside ours. Both may
+    be given as text with thousands separators (``"168,705"``).
     ``events`` apply as far as observable at the origin (``min_after_shift`` as in :func:`forcast.backtest`), and so
     do the known breaks the series carries (``known_events`` as in :func:`forcast.forecast`).
     """
     series = check_demand_series(series, purpose="checking a forecast")
     levels = check_levels(levels)
+    seed, n_paths = check_seed(seed), check_n_paths(n_paths)
+    models, events = check_models(models), check_events(events)
+    min_after_shift = check_min_after_shift(min_after_shift)
+    actual, reported_forecast = check_total(actual, "actual"), check_total(reported_forecast, "reported_forecast")
     fy = fiscal.parse_financial_year(financial_year)
     label = fiscal.label(fy)
     end = origin_end(origin)
@@ -170,9 +176,6 @@ def check(
     series_total = None
     if coverage >= 1 - 1e-9:
         series_total = float(series.to_numpy(dtype=float) @ fiscal.group_weights(series.index)[fy].to_numpy())
-    for name, value in (("actual", actual), ("reported_forecast", reported_forecast)):
-        if value is not None and (isinstance(value, bool) or not np.isfinite(float(value)) or float(value) <= 0):
-            raise ParameterError(f"`{name}` must be a positive number (a financial-year total). Got {value!r}.")
     if actual is None and series_total is None:
         raise ParameterError(
             f"The series does not hold all of {label} (it ends {series.index[-1]}), so it cannot give the actual. "
@@ -180,8 +183,6 @@ def check(
     train = series.loc[:last]
     events, _ = declared_events(series, events, known_events)
     applied, notes = observable_events(events, train.index, min_after_shift)
-    if isinstance(models, (str, Model)):
-        models = (models,)
     specs = list(models)
     if baselines:
         names = {(m.name if isinstance(m, Model) else str(m).lower()) for m in specs}

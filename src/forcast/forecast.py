@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import fiscal
+from .arguments import check_events, check_models, check_n_paths, check_path_memory, check_seed
 from .errors import ForcastError, ModelFallbackWarning, ParameterError
 from .models.base import Model
 from .models.registry import SIMPLE_MODELS, make_model
@@ -296,6 +297,7 @@ def forecast(
     *,
     h: int | str | None = None,
     known_events: Any = "default",
+    allow_long_horizon: bool = False,
 ) -> Forecast:
     """Forecast a demand series to the end of financial year ``until`` with simulated sample paths.
 
@@ -321,22 +323,23 @@ def forecast(
     known_events : the known breaks carried by an embedded series (``attrs["known_events"]``, see
         :mod:`forcast.known_events`): ``"default"`` declares those marked default, ``"all"`` every one, ``"none"``
         none, or a list of keys exactly those. They are listed in ``notes`` and ``known_events``.
+    allow_long_horizon : forecasts end at most :data:`forcast.horizon.MAX_HORIZON_YEARS` financial years after the
+        last complete one unless this is True.
+
+    Every argument is checked before any model is fitted (:mod:`forcast.arguments`); a forecast whose sample
+    paths would take more than :data:`forcast.arguments.MAX_PATH_BYTES` of memory is refused.
     """
     series = check_demand_series(series, purpose="forecasting")
     levels = check_levels(levels)
-    if isinstance(n_paths, bool) or not isinstance(n_paths, (int, np.integer)) or n_paths < 100:
-        raise ParameterError(f"`n_paths` must be an integer of at least 100. Got {n_paths!r}.")
-    if isinstance(models, str):
-        models = (models,)
+    seed = check_seed(seed)
+    n_paths = check_n_paths(n_paths)
+    models = check_models(models)
     for spec in models:
         if not isinstance(spec, Model):
             make_model(spec)  # raises UnknownModelError early, before any fitting
-    fy, horizon = resolve_until(series.index, until, h)
-    if isinstance(events, (str, bytes)):
-        raise ParameterError(
-            f"`events` must be a list of events such as [forcast.LevelShift('2018-04', 'recording change')]. "
-            f"Got the string {events!r}."
-        )
+    fy, horizon = resolve_until(series.index, until, h, allow_long=allow_long_horizon)
+    check_path_memory(n_paths, horizon, len(models) + (1 + len(NO_CHANGE_MEMBERS) if len(models) > 1 else 0))
+    events = check_events(events)
     events, known = declared_events(series, events, known_events)
     events = events + missing_period_events(series)
     from .intervals import resolve

@@ -15,7 +15,11 @@ import pandas as pd
 from . import fiscal
 from .errors import FinancialYearError, ParameterError
 
-__all__ = ["default_until", "horizon_until", "horizon_years", "resolve_until"]
+__all__ = ["MAX_HORIZON_YEARS", "default_until", "horizon_until", "horizon_years", "resolve_until"]
+
+#: Furthest a forecast goes, in financial years after the last complete one, unless a long horizon is asked for
+#: (``allow_long_horizon=True``, command line ``--allow-long-horizon``): intervals further out say little.
+MAX_HORIZON_YEARS = 10
 
 
 def default_until(index: pd.PeriodIndex) -> pd.Period:
@@ -40,21 +44,61 @@ def _check_h(h: Any) -> tuple[str, int]:
     )
 
 
-def resolve_until(index: pd.PeriodIndex, until: Any = None, h: Any = None) -> tuple[pd.Period, int]:
+def resolve_until(index: pd.PeriodIndex, until: Any = None, h: Any = None,
+                  allow_long: bool = False) -> tuple[pd.Period, int]:
     """The last financial year and the number of periods to forecast after ``index``, from ``until`` (a financial
-    year), ``h`` (periods, or financial years as ``"4y"``) or, when both are None, :func:`default_until`."""
+    year), ``h`` (periods, or financial years as ``"4y"``) or, when both are None, :func:`default_until`.
+
+    A last financial year more than :data:`MAX_HORIZON_YEARS` after the last complete one is refused unless
+    ``allow_long``."""
     if until is not None and h is not None:
         raise ParameterError(
             f"Give `until` or `h`, not both. Got until={until!r} and h={h!r}."
         )
     last = index[-1]
-    if h is not None:
-        kind, n = _check_h(h)
-        if kind == "years":
-            return horizon_until(last, default_until(index) - 4 + n)
-        final = last + n
-        return fiscal.financial_year(final), n
-    return horizon_until(last, default_until(index) if until is None else until)
+    complete = default_until(index) - 4
+    try:
+        if h is not None:
+            kind, n = _check_h(h)
+            if kind == "years":
+                fy = complete + n
+            else:
+                if not allow_long and n > (MAX_HORIZON_YEARS + 1) * _per_year(last):
+                    _too_far("h", h, fiscal.financial_year(last) + MAX_HORIZON_YEARS + 1, complete)
+                fy = fiscal.financial_year(last + n)
+                _check_far("h", h, fy, complete, allow_long)
+                fy.end_time  # noqa: B018 - raises if pandas cannot hold the date
+                return fy, n
+        else:
+            fy = default_until(index) if until is None else fiscal.parse_financial_year(until)
+        _check_far("h" if h is not None else "until", h if h is not None else until, fy, complete, allow_long)
+        return horizon_until(last, fy)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        given = f"h={h!r}" if h is not None else f"until={until!r}"
+        raise FinancialYearError(
+            f"The forecast would end beyond the year 2261, the last date forcast can hold. Got {given}. Choose a "
+            f"nearer financial year."
+        ) from None
+
+
+def _per_year(period: pd.Period) -> int:
+    return int((pd.Period(period.start_time + pd.DateOffset(years=1), freq=period.freq) - period).n)
+
+
+def _check_far(name: str, given: Any, fy: pd.Period, complete: pd.Period, allow_long: bool) -> None:
+    if not allow_long and (fy - complete).n > MAX_HORIZON_YEARS:
+        _too_far(name, given, fy, complete)
+
+
+def _too_far(name: str, given: Any, fy: pd.Period, complete: pd.Period) -> None:
+    ahead = (fy - complete).n
+    raise FinancialYearError(
+        f"`{name}` must end at most {MAX_HORIZON_YEARS} financial years after the last complete one in the data "
+        f"({fiscal.label(complete)}), so {fiscal.label(complete + MAX_HORIZON_YEARS)} at the latest. Got {given!r}, "
+        f"{'more than ' if name == 'h' and not isinstance(given, str) else ''}{ahead} years ahead. Intervals that "
+        f"far ahead say little; choose a nearer year, or pass allow_long_horizon=True (command line: "
+        f"--allow-long-horizon) to forecast that far anyway."
+    )
 
 
 def horizon_until(last: pd.Period, until) -> tuple[pd.Period, int]:

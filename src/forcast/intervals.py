@@ -35,6 +35,11 @@ _FILES = ("error_quantiles.json", "calibration.json")
 MODEL_BASED = "Intervals are model-based: they come from the models' own simulated spread"
 
 
+#: How to fix a calibration file that cannot be used, said by every such error.
+_FIX = ("Give 'default', 'none', or a JSON file written by ErrorQuantiles.to_json() or Calibration.to_json() "
+        "(command line: --calibration default|none|FILE).")
+
+
 def _parse(text: str, where: str) -> Any:
     from .calibration import Calibration
     from .conformal import ErrorQuantiles
@@ -42,16 +47,22 @@ def _parse(text: str, where: str) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ParameterError(f"{where} is not a forcast calibration: it is not valid JSON ({exc}).") from None
+        looks = " (it looks like a CSV table)" if "," in text.splitlines()[0] and not text.lstrip().startswith(
+            ("{", "[")) else ""
+        raise ParameterError(f"{where} is not a forcast calibration: it is not valid JSON{looks} ({exc}). "
+                             f"{_FIX}") from None
     kind = data.get("format") if isinstance(data, dict) else None
-    if kind == "forcast-error-quantiles":
-        return ErrorQuantiles.from_json(text)
-    if kind == "forcast-calibration":
-        return Calibration.from_json(text)
-    raise ParameterError(
-        f"{where} is not a forcast calibration (format {kind!r}). Write one with ErrorQuantiles.to_json() or "
-        f"Calibration.to_json()."
-    )
+    readers = {"forcast-error-quantiles": ErrorQuantiles, "forcast-calibration": Calibration}
+    if kind not in readers:
+        raise ParameterError(f"{where} is not a forcast calibration (format {kind!r}). {_FIX}")
+    try:
+        return readers[kind].from_json(text)
+    except ParameterError as exc:
+        raise ParameterError(f"{where} cannot be used: {exc}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        missing = f"it lacks {exc.args[0]!r}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+        raise ParameterError(f"{where} is not a complete forcast calibration ({missing}). It may be truncated or "
+                             f"edited by hand; write it again. {_FIX}") from None
 
 
 @lru_cache(maxsize=1)
@@ -78,15 +89,21 @@ def load(path: str | Path) -> Any:
     """An ErrorQuantiles or Calibration from a JSON file (the kind is read from the file)."""
     file = Path(path)
     if file.is_dir():
-        raise ParameterError(f"The calibration must be a JSON file, not a folder. Got {str(file)!r}.")
+        raise ParameterError(f"The calibration must be a JSON file, not a folder. Got {str(file)!r}. {_FIX}")
     if not file.is_file():
         raise SourceNotFoundError(
             f"No calibration file {str(file.resolve())!r}. Give 'default', 'none' or the path of a JSON file written "
             f"by ErrorQuantiles.to_json() or Calibration.to_json()."
         )
-    text = file.read_text(encoding="utf-8")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ParameterError(f"The file {str(file)!r} is not a forcast calibration: it is not text (a calibration "
+                             f"is a JSON text file). {_FIX}") from None
+    except OSError as exc:
+        raise ParameterError(f"Cannot read the calibration file {str(file)!r}: {exc.strerror or exc}.") from None
     if not text.strip():
-        raise ParameterError(f"The calibration file {str(file)!r} is empty.")
+        raise ParameterError(f"The calibration file {str(file)!r} is empty. {_FIX}")
     return _parse(text, f"The file {str(file)!r}")
 
 

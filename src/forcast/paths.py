@@ -26,20 +26,11 @@ DEFAULT_LEVELS: tuple[int, ...] = (80, 95)
 
 
 def check_levels(levels: Iterable) -> tuple[int | float, ...]:
-    """Validate interval levels given as percentages and return them sorted, e.g. ``(80, 95)``."""
-    try:
-        out = tuple(sorted({float(level) for level in levels}))
-    except (TypeError, ValueError):
-        raise ParameterError(
-            f"`levels` must be percentages between 0 and 100, e.g. (80, 95). Got {levels!r}."
-        ) from None
-    if not out or any(not 1 <= level < 100 for level in out):
-        hint = " Levels are percentages: write 95, not 0.95." if any(0 < v < 1 for v in out) else ""
-        raise ParameterError(
-            f"`levels` must be percentages from 1 up to (not including) 100, e.g. (80, 95). "
-            f"Got {levels!r}.{hint}"
-        )
-    return tuple(int(level) if float(level).is_integer() else level for level in out)
+    """Validate interval levels given as percentages and return them sorted, e.g. ``(80, 95)``
+    (:func:`forcast.arguments.check_levels`)."""
+    from .arguments import check_levels as check
+
+    return check(levels)
 
 
 def interval_columns(levels: Sequence) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..arguments import as_int_if_whole, check_min_after_shift, check_total, for_argparse
 from .forecast_cmd import (add_calibration_argument, add_model_arguments, add_series_arguments, calibration_from_args,
                            events_from_args, known_events_from_args, load_from_args)
 
@@ -23,10 +24,12 @@ def add_parser(sub) -> None:
     c.add_argument("--financial-year", default="2018/19", help="the financial year checked (default 2018/19)")
     c.add_argument("--origin", default="2018-09-30",
                    help="forecast with the data up to this date (default 2018-09-30)")
-    c.add_argument("--actual", type=float, help="the actual total to judge by (default: the series' own total, "
+    c.add_argument("--actual", type=for_argparse(check_total, name="actual"),
+                   help="the actual total to judge by, e.g. 167436 or 167,436 (default: the series' own total, "
                    "if the series holds the whole year)")
-    c.add_argument("--reported-forecast", type=float, help="a forecast someone reported, shown beside ours")
-    c.add_argument("--min-after-shift", type=int, default=1,
+    c.add_argument("--reported-forecast", type=for_argparse(check_total, name="reported_forecast"),
+                   help="a forecast someone reported, shown beside ours, e.g. 168705 or 168,705")
+    c.add_argument("--min-after-shift", type=for_argparse(check_min_after_shift, as_int_if_whole), default=1,
                    help="periods on the new basis needed before a level shift is applied (default 1)")
     add_calibration_argument(p)
     p.add_argument("--out", metavar="DIR", help="also write check.csv and check.txt into this folder")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..arguments import as_int_if_whole, check_n_paths, check_seed, for_argparse
 from ..errors import EventError, ParameterError
+from ..horizon import MAX_HORIZON_YEARS
 
 
 def add_series_arguments(p: argparse.ArgumentParser) -> None:
@@ -43,8 +45,10 @@ def add_model_arguments(p: argparse.ArgumentParser, n_paths: int = 5000) -> None
     m.add_argument("--models", default="ets,arima",
                    help="comma-separated: ets, arima, naive, seasonal_naive, drift (default ets,arima; "
                    "the combination of ETS and ARIMA is added automatically)")
-    m.add_argument("--n-paths", type=int, default=n_paths, help=f"simulated paths per model (default {n_paths})")
-    m.add_argument("--seed", type=int, default=2019, help="random seed; the same seed gives the same numbers")
+    m.add_argument("--n-paths", type=for_argparse(check_n_paths, as_int_if_whole), default=n_paths,
+                   help=f"simulated paths per model (default {n_paths})")
+    m.add_argument("--seed", type=for_argparse(check_seed, as_int_if_whole), default=2019,
+                   help="random seed, a non-negative integer; the same seed gives the same numbers")
 
 
 def add_parser(sub) -> None:
@@ -66,6 +70,9 @@ def add_horizon_arguments(p: argparse.ArgumentParser, what: str = "forecast") ->
                    "last complete one in the data)")
     h.add_argument("--horizon", default=None, metavar="H",
                    help="instead of --until: a number of periods (e.g. 16) or of financial years (e.g. 4y)")
+    p.add_argument("--allow-long-horizon", action="store_true",
+                   help=f"forecast more than {MAX_HORIZON_YEARS} financial years past the last complete one "
+                   "(refused otherwise: intervals that far ahead say little)")
 
 
 def horizon_from_args(args: argparse.Namespace):
@@ -163,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
     fc = forecast(series, until=args.until, h=horizon_from_args(args),
                   models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
                   seed=args.seed, events=events_from_args(args), calibration=args.calibration,
-                  known_events=known_events_from_args(args, series))
+                  known_events=known_events_from_args(args, series), allow_long_horizon=args.allow_long_horizon)
     for event in fc.events:
         fc.notes.append(f"Declared event: {format_event(event)} ({type(event).__name__}).")
     out = prepare_out_dir(Path(args.out))

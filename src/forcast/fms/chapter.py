@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pandas as pd
 
 from .. import _datafiles, datasets, fiscal
+from ..arguments import check_models, check_n_paths, check_seed
 from ..errors import ForcastError, ParameterError
 from ..known_events import declared_events
 from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED
@@ -208,9 +209,8 @@ def build_chapter(
         until_label = fiscal.label(default_until(pairs[0][1].index))
     else:
         until_label = fiscal.label(fiscal.parse_financial_year(until))
-    if isinstance(models, str):
-        models = (models,)
-    models = tuple(models)
+    models = check_models(models)
+    seed = check_seed(seed)
     for spec in models:
         make_model(spec)  # unknown names fail before any work
     if isinstance(calibration, str) and calibration not in ("default", "none"):
@@ -218,8 +218,7 @@ def build_chapter(
     if not (calibration is None or isinstance(calibration, str) or hasattr(calibration, "factors_for")
             or hasattr(calibration, "apply")):
         raise ParameterError(f"`calibration` must be 'default', None or a Calibration. Got {calibration!r}.")
-    if isinstance(n_paths, bool) or not isinstance(n_paths, int) or n_paths < 100:
-        raise ParameterError(f"`n_paths` must be an integer of at least 100. Got {n_paths!r}.")
+    n_paths = check_n_paths(n_paths)
     bt_paths = min(n_paths, CHAPTER_BACKTEST_PATHS)
 
     if isinstance(events, Mapping):
