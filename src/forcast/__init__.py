@@ -10,6 +10,8 @@ Quickstart::
     fc.plot()                 # fan chart
 
     forcast.backtest(crime)   # refit at past financial-year ends, compare with what happened
+    forcast.forecast_many(forcast.many.recorded_crime_series(by="offence-group"), reconcile="offence_group",
+                          n_jobs=2)   # every force x offence group, groups adding up to each force's total
     forcast.fms.build_chapter(force="Lancashire").write("out/")   # FMS demand chapter: md, html, docx
 
 ``forcast.backtest`` and ``forcast.check`` are modules that can be called like their main function.
@@ -24,6 +26,8 @@ from .data import count_calls, load_calls, load_series
 from .events import ExcludedPeriod, LevelShift, Outlier
 from .forecast import Forecast, forecast
 from .holidays import BankHolidays
+from .many import backtest_many, forecast_many
+from .reconcile import Hierarchy
 
 try:
     __version__ = _version("forcast")
@@ -43,6 +47,9 @@ __all__ = [
     "ExcludedPeriod",
     "Outlier",
     "BankHolidays",
+    "forecast_many",
+    "backtest_many",
+    "Hierarchy",
     "backtest",
     "check",
     "comparison",

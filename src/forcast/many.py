@@ -224,7 +224,7 @@ def forecast_many(
     items = _items(data, ids, period_column, value_column, seed)
     tasks = _tasks("forecast", items, ids, dict(forecast_options), dict(load_options or {}), reconcile, keep_paths)
     results = run_tasks(_run_task, tasks, n_jobs=n_jobs, backend=backend, client=client, progress=progress,
-                        desc="forecast")
+                        desc="forecast", unit="group" if reconcile else "series")
     frames = _gather(results, ids)
     return ManyForecast(ids, frames["periods"], frames["years"], frames["models"], frames["notes"],
                         frames["failures"], tasks[0].hierarchy if tasks else None, frames["kept"])
@@ -253,7 +253,7 @@ def backtest_many(
     items = _items(data, ids, period_column, value_column, seed)
     tasks = _tasks("backtest", items, ids, dict(backtest_options), dict(load_options or {}), reconcile, keep_paths)
     results = run_tasks(_run_task, tasks, n_jobs=n_jobs, backend=backend, client=client, progress=progress,
-                        desc="backtest")
+                        desc="backtest", unit="group" if reconcile else "series")
     frames = _gather(results, ids)
     return ManyBacktest(ids, frames["periods"], frames["years"], frames["fy_scores"], frames["period_scores"],
                         frames["notes"], frames["failures"], tasks[0].hierarchy if tasks else None, frames["kept"])

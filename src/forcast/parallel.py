@@ -76,6 +76,7 @@ def run_tasks(
     client: Any = None,
     progress: bool = False,
     desc: str = "series",
+    unit: str = "series",
 ) -> list[Any]:
     """``[func(t) for t in tasks]``, run as asked, in the order of ``tasks``.
 
@@ -86,7 +87,7 @@ def run_tasks(
     backend = check_backend(backend, client)
     n_jobs = check_n_jobs(n_jobs)
     tasks = list(tasks)
-    bar = _bar(len(tasks), desc) if progress else None
+    bar = _bar(len(tasks), desc, unit) if progress else None
     try:
         if backend == "dask":
             return _run_dask(func, tasks, client, bar)
@@ -135,10 +136,10 @@ def _run_dask(func, tasks: list, client: Any, bar) -> list:
             client.close()
 
 
-def _bar(total: int, desc: str):
+def _bar(total: int, desc: str, unit: str):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="series")
+    return tqdm(total=total, desc=desc, unit=unit)
 
 
 def _tick(bar) -> None:

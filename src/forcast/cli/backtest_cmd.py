@@ -30,6 +30,9 @@ def add_parser(sub) -> None:
     b.add_argument("--no-baselines", action="store_true", help="leave out the seasonal naive and drift baselines")
     b.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                    help="processes for --all-forces (default: 2 or the number of cores, if fewer)")
+    from .many_cmd import add_many_arguments
+
+    add_many_arguments(p, all_forces=False, workers=False)
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the output files")
     p.set_defaults(run=run)
 
@@ -67,12 +70,6 @@ def _frames(series, options: dict, progress: bool = False) -> dict:
             "name": name, "known": known}
 
 
-def _one_force(force: str, options: dict) -> dict:
-    from .. import datasets
-
-    return _frames(datasets.recorded_crime(force), options)
-
-
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -81,11 +78,10 @@ def run(args: argparse.Namespace) -> int:
 
     options = _options(args)
     if args.all_forces:
-        if args.force or args.csv:
-            raise ParameterError("Give --all-forces on its own, without --force or --csv.")
-        results = _all_forces(options, args.workers)
-    else:
-        results = [_frames(load_from_args(args), options, progress=True)]
+        from .many_cmd import run_backtest
+
+        return run_backtest(args, options)
+    results = [_frames(load_from_args(args), options, progress=True)]
     out = prepare_out_dir(Path(args.out))
     periods = pd.concat([r["periods"] for r in results], ignore_index=True)
     fy = pd.concat([r["financial_years"] for r in results], ignore_index=True)
@@ -114,21 +110,6 @@ def run(args: argparse.Namespace) -> int:
               f"`forcast datasets`), each only from the origins at which it could be known.")
     print(f"\nWrote {', '.join(FILES)} to {out}")
     return 0
-
-
-def _all_forces(options: dict, workers: int) -> list[dict]:
-    from concurrent.futures import ProcessPoolExecutor
-
-    from tqdm.auto import tqdm
-
-    from .. import datasets
-
-    names = datasets.forces()
-    if workers <= 1:
-        return [_one_force(n, options) for n in tqdm(names, desc="backtest", unit="force")]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(tqdm(pool.map(_one_force, names, [options] * len(names)), total=len(names),
-                         desc="backtest", unit="force"))
 
 
 def _chart(results: list[dict]):

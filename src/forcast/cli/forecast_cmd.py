@@ -59,6 +59,9 @@ def add_parser(sub) -> None:
     add_model_arguments(p)
     add_horizon_arguments(p)
     add_calibration_argument(p)
+    from .many_cmd import add_many_arguments
+
+    add_many_arguments(p)
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the output files")
     p.set_defaults(run=run)
 
@@ -166,6 +169,10 @@ def run(args: argparse.Namespace) -> int:
     from ..events import format_event
     from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic, write_text_atomic
 
+    if args.all_forces:
+        from .many_cmd import run_forecast
+
+        return run_forecast(args)
     series = load_from_args(args)
     fc = forecast(series, until=args.until, h=horizon_from_args(args),
                   models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,

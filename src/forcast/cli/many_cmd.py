@@ -1,0 +1,167 @@
+"""``forcast forecast --all-forces`` and ``forcast backtest --all-forces``: every embedded force (and, with
+``--by offence-group``, its nine offence groups reconciled with its total) through :func:`forcast.forecast_many`
+/ :func:`forcast.backtest_many`, one long CSV per table with ``force, offence_group`` first, plus
+``failures.csv``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from ..errors import ParameterError
+
+FORECAST_FILES = ("financial_years.csv", "periods.csv", "models.csv", "notes.csv", "failures.csv")
+RECONCILERS = ("mint", "ols", "bottom_up", "top_down", "none")
+
+
+def add_many_arguments(p: argparse.ArgumentParser, all_forces: bool = True, workers: bool = True) -> None:
+    """``--all-forces`` (unless the command has it already), ``--by``, ``--reconcile`` and ``--workers``."""
+    g = p.add_argument_group("many series")
+    if all_forces:
+        g.add_argument("--all-forces", action="store_true",
+                       help="every embedded force (instead of --force); one long CSV per table with force and "
+                       "offence_group first, plus failures.csv")
+    g.add_argument("--by", choices=["offence-group"], default=None,
+                   help="with --all-forces: each force's nine offence groups as well as its total")
+    g.add_argument("--reconcile", choices=RECONCILERS, default="mint",
+                   help="with --by offence-group: how the groups are made to add up to the total, path by path "
+                   "(default mint; 'none' leaves them as forecast)")
+    if workers:
+        g.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                       help="processes for --all-forces (default: 2 or the number of cores, if fewer)")
+
+
+def series_from_args(args: argparse.Namespace) -> dict:
+    """``{(force, offence_group): series}`` of the embedded data, with the known breaks switched off by
+    ``--known-event-off`` removed from each series (a key no series carries is refused)."""
+    from ..many import recorded_crime_series
+
+    if args.force or args.csv:
+        raise ParameterError("Give --all-forces on its own, without --force or --csv.")
+    if args.offence_group:
+        raise ParameterError(f"--offence-group {args.offence_group!r} picks one series; with --all-forces use "
+                             "--by offence-group for every group.")
+    data = recorded_crime_series(by=args.by)
+    off = set(getattr(args, "known_event_off", []) or [])
+    if off:
+        carried = {e.key for s in data.values() for e in s.attrs.get("known_events") or ()}
+        unknown = sorted(off - carried)
+        if unknown:
+            raise ParameterError(f"--known-event-off {unknown[0]!r}: no embedded series carries this known break. "
+                                 f"Known breaks: {', '.join(sorted(carried))}.")
+        for key, series in data.items():
+            series = series.copy()
+            series.attrs["known_events"] = tuple(e for e in series.attrs.get("known_events") or ()
+                                                 if e.key not in off)
+            data[key] = series
+    return data
+
+
+def _hierarchy(args: argparse.Namespace):
+    from ..reconcile import Hierarchy
+
+    if args.by is None or args.reconcile == "none":
+        return None
+    return Hierarchy("offence_group", method=args.reconcile)
+
+
+def _known(args: argparse.Namespace) -> str:
+    return "none" if args.no_known_events else "default"
+
+
+def run_forecast(args: argparse.Namespace) -> int:
+    from ..many import forecast_many
+    from ..outputs import prepare_out_dir, write_csv_atomic
+    from .forecast_cmd import events_from_args, horizon_from_args
+
+    data = series_from_args(args)
+    options = dict(until=args.until, h=horizon_from_args(args),
+                   models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
+                   events=events_from_args(args), calibration=args.calibration, known_events=_known(args))
+    if getattr(args, "allow_long_horizon", False):
+        options["allow_long_horizon"] = True
+    result = forecast_many(data, ["force", "offence_group"], reconcile=_hierarchy(args), n_jobs=args.workers,
+                           progress=True, seed=args.seed, **options)
+    out = prepare_out_dir(Path(args.out))
+    tables = (result.financial_years(), result.table(), result.models, result.notes, result.failures)
+    for frame, name in zip(tables, FORECAST_FILES):
+        write_csv_atomic(frame, out / name, index=False)
+    fy = result.financial_years()
+    n = fy.groupby(["force", "offence_group"]).ngroups if len(fy) else 0
+    print(f"Forecast {n} series ({fy['force'].nunique() if n else 0} forces"
+          f"{', total and nine offence groups each' if args.by else ''}); {len(result.failures)} failed"
+          f"{' (listed in failures.csv)' if len(result.failures) else ''}.")
+    if n:
+        _print_national(fy, result.reconciliation)
+    print(f"\nWrote {', '.join(FORECAST_FILES)} to {out}")
+    return 0
+
+
+def _print_national(fy, hierarchy) -> None:
+    """England and Wales (the sum of the forces' totals) by financial year, and how closely the groups add up."""
+    main = fy["model"].iloc[0]
+    totals = fy[(fy["model"] == main) & (fy["offence_group"] == "Total")]
+    national = totals.groupby("financial_year")["mean"].sum()
+    print(f"\nEngland and Wales, the sum of the {totals['force'].nunique()} forces' mean totals ({main}):")
+    print(national.to_string(float_format=lambda v: f"{v:,.0f}"))
+    parts = fy[fy["offence_group"] != "Total"]
+    if len(parts):
+        key = ["force", "financial_year", "model"]
+        summed = parts.groupby(key)["mean"].sum()
+        gap = (summed / fy[fy["offence_group"] == "Total"].set_index(key)["mean"].reindex(summed.index) - 1).abs()
+        how = f"reconciled ({hierarchy.method})" if hierarchy else "not reconciled"
+        print(f"\nOffence groups {how}: the groups' means differ from the total's by at most {100 * gap.max():.3g}%.")
+
+
+def run_backtest(args: argparse.Namespace, options: dict) -> int:
+    import pandas as pd
+
+    from .. import metrics
+    from ..many import backtest_many
+    from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic
+    from .backtest_cmd import FILES, _chart
+
+    data = series_from_args(args)
+    options = dict(options)
+    options.pop("known")
+    options["known_events"] = _known(args)
+    seed = options.pop("seed")
+    ids = ["force", "offence_group"]
+    result = backtest_many(data, ids, reconcile=_hierarchy(args), n_jobs=args.workers, progress=True, seed=seed,
+                           **options)
+    out = prepare_out_dir(Path(args.out))
+    by = ("offence_group", "model", "horizon_year") if args.by else ("model", "horizon_year")
+    table = pd.concat([
+        metrics.summarise_scores(result.fy_scores, by=by).assign(basis="financial_year"),
+        metrics.summarise_scores(result.period_scores, by=by).assign(basis="period"),
+    ], ignore_index=True)
+    table = table[["basis", *[c for c in table.columns if c != "basis"]]]
+    periods, fy = _with_series(result.table()), _with_series(result.financial_years())
+    write_csv_atomic(periods, out / FILES[0], index=False)
+    write_csv_atomic(fy, out / FILES[1], index=False)
+    write_csv_atomic(table, out / FILES[2], index=False)
+    totals = fy[fy["offence_group"] == "Total"]
+    charts = [{"financial_years": rows, "name": force} for force, rows in totals.groupby("force", sort=False)]
+    if charts:
+        save_figure_atomic(_chart(charts), out / FILES[3])
+    write_csv_atomic(result.failures, out / "failures.csv", index=False)
+    shown = table[(table["basis"] == "financial_year") & ((table["offence_group"] == "Total") if args.by else True)][
+        [*by, "n", "mape", "mase", "coverage_80", "coverage_95", "crps"]]
+    n = fy.groupby(ids).ngroups if len(fy) else 0
+    print(f"Backtest of {n} series ({fy['force'].nunique() if n else 0} forces); {len(result.failures)} failed. "
+          f"Financial-year totals{' of the forces (the groups are in ' + FILES[2] + ')' if args.by else ''}, by "
+          f"model and years ahead (MAPE in %, coverage as shares of actuals inside the "
+          f"intervals)")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    print(f"\nWrote {', '.join(FILES)} and failures.csv to {out}")
+    return 0
+
+
+def _with_series(frame):
+    """The id columns, then ``series`` (the single-series name: the force, or 'group (force)'), then the rest."""
+    frame = frame.copy()
+    name = frame["force"].where(frame["offence_group"] == "Total", frame["offence_group"] + " (" + frame["force"]
+                                + ")")
+    frame.insert(2, "series", name)
+    return frame
