@@ -27,8 +27,9 @@ from forcast.metrics import score_financial_years, winkler
 COVID_YEARS = ("2020/21", "2021/22")
 #: Below this many ended target years a real-time calibration is not learned (model intervals are used).
 MIN_ENDED_YEARS = 2
-#: what forcast.forecast gives by default: the combination with symmetric error quantiles, horizons scaled by h/i
-DEFAULT = ("combination", "symmetric conformal growth 1")
+#: what forcast.forecast gives by default: the combination with symmetric error quantiles, horizons scaled by h/i,
+#: never narrower than the combination's own intervals
+DEFAULT = ("combination", "symmetric conformal growth 1, model floor")
 DEFAULT_LABEL = "forcast default"
 COLUMNS = {"n": "n", "mape": "MAPE", "mdape": "MdAPE", "bias": "bias", "coverage_80": "cov80",
            "coverage_95": "cov95", "width_95": "width95", "winkler_95": "winkler95", "crps": "CRPS"}
@@ -113,20 +114,22 @@ def calibrated(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combina
 
 
 def conformal(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combination",
-              symmetric: bool = False, growth: float | None = None) -> pd.DataFrame:
+              symmetric: bool = False, growth: float | None = None, model_floor: bool = False) -> pd.DataFrame:
     """The combination's paths mapped onto :class:`forcast.conformal.ErrorQuantiles` learned in real time: the
     relative financial-year errors of forecasts made before ``origin`` whose years had ended by it, pooled over
     all forces (``symmetric``: each error and its mirror image)."""
     from forcast.conformal import ErrorQuantiles
     from forcast.errors import ParameterError
 
-    label = ("symmetric " if symmetric else "") + "conformal" + (f" growth {growth:g}" if growth else "")
+    label = (("symmetric " if symmetric else "") + "conformal" + (f" growth {growth:g}" if growth else "")
+             + (", model floor" if model_floor else ""))
     at = [subset(r.bt, model, lambda f: f.date == origin) for r in runs]
     fallback = len(ended_years(runs, origin)) < MIN_ENDED_YEARS
     if not fallback:
         try:
             eq = ErrorQuantiles.from_backtests([subset(r.bt, model, lambda f: f.date < origin) for r in runs],
-                                               known_by=origin, symmetric=symmetric, growth=growth)
+                                               known_by=origin, symmetric=symmetric, growth=growth,
+                                               model_floor=model_floor)
             at = [b.widened(eq) for b in at]
         except ParameterError:
             fallback = True
@@ -142,8 +145,13 @@ def growth_conformal(runs: list[ForceRun], origin: pd.Timestamp) -> pd.DataFrame
     return conformal(runs, origin, symmetric=True, growth=1.0)
 
 
+def floored_conformal(runs: list[ForceRun], origin: pd.Timestamp) -> pd.DataFrame:
+    return conformal(runs, origin, symmetric=True, growth=1.0, model_floor=True)
+
+
 INTERVAL_METHODS = {"model": model_intervals, "calibrated": calibrated, "conformal": conformal,
-                    "symmetric conformal": symmetric_conformal, "symmetric conformal growth 1": growth_conformal}
+                    "symmetric conformal": symmetric_conformal, "symmetric conformal growth 1": growth_conformal,
+                    "symmetric conformal growth 1, model floor": floored_conformal}
 
 
 _RUNS: list = []  # the runs, for forked workers (inherited, not pickled)

@@ -68,7 +68,7 @@ CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "src" / "forcast" / "_d
 ERRORS_FILE = CALIBRATION_FILE.with_name("error_quantiles.json")
 #: The shipped interval method: symmetric error quantiles, each horizon from every horizon up to it scaled by h/i
 #: (chosen on this benchmark in real time: see docs/backtesting.md).
-SHIPPED = {"symmetric": True, "growth": 1.0}
+SHIPPED = {"symmetric": True, "growth": 1.0, "model_floor": True}
 
 
 # ---------------------------------------------------------------------------------------------- one force

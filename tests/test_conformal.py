@@ -145,3 +145,23 @@ def test_symmetric_and_growth_by_hand():
     assert grown.quantiles.set_index("horizon_year").loc[2, "n"] == 80
     back = ErrorQuantiles.from_json(grown.to_json())
     assert (back.growth, back.symmetric) == (1.0, False)
+
+
+def test_model_floor_keeps_the_wider_side_rank_by_rank_and_the_mean():
+    rng = np.random.default_rng(7)
+    wide = rng.lognormal(np.log(100.0), 0.30, size=(4000, 4))   # a model that is unsure: totals spread ~±30%
+    narrow_q = np.quantile(rng.normal(0, 0.02, 5000), GRID)     # past errors that say ±4% would do
+    plain, floored = _map_year(wide, narrow_q), _map_year(wide, narrow_q, model_floor=True)
+    totals = {name: p.sum(axis=1) for name, p in (("model", wide), ("plain", plain), ("floored", floored))}
+    assert totals["floored"].mean() == pytest.approx(totals["model"].mean(), rel=1e-9)
+    q = {name: np.quantile(t, [0.025, 0.975]) for name, t in totals.items()}
+    assert q["plain"][1] - q["plain"][0] < 0.2 * (q["model"][1] - q["model"][0])  # no floor: as narrow as the past
+    # floored: the model's own spread (rescaled only to keep the mean), never the narrow one
+    np.testing.assert_allclose(q["floored"], q["model"], rtol=0.02)
+    # errors wider than the model: the floor changes nothing, the past errors set the interval
+    wide_q = np.quantile(rng.normal(0, 0.5, 5000), GRID)
+    ends = [np.quantile(_map_year(wide, wide_q, model_floor=f).sum(axis=1), [0.025, 0.975]) for f in (True, False)]
+    np.testing.assert_allclose(ends[0], ends[1], rtol=0.02)
+    eq = ErrorQuantiles.from_frame(rows(np.linspace(-0.1, 0.1, 50)), min_points=10, model_floor=True)
+    back = ErrorQuantiles.from_json(eq.to_json())
+    assert back.model_floor is True and "never narrower than the model's own spread" in back.note

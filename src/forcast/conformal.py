@@ -23,6 +23,12 @@ and gives every new forecast that distribution around its own forecast:
    factor, so the paths keep their shape within the year, their order, and stay positive. The 95% interval of a
    financial-year total is therefore the forecast times the 2.5% and 97.5% quantiles of past relative errors at
    that horizon: as wide as the past shows is needed, whatever the model's own spread.
+3. **Model floor** (``model_floor=True``, the shipped default): rank by rank, each path's total is the one of the
+   two -- the model's simulated total or the mapped one -- farther out on its side of the median (the lower of
+   the two below it, the higher above), then all are rescaled so their mean is the point forecast again. Every
+   interval is therefore at least as wide as both the past errors and the model's own spread say (up to that
+   rescaling): the past errors guard against what no model knows, the model's spread against a series that has
+   become more changeable than the pooled past (a recording break, a short or noisy history).
 
 In a year with quarters already observed only the simulated remainder is mapped, with the errors of whole years:
 conservative for a year nearly over. Intervals of single periods follow from the mapped paths.
@@ -72,6 +78,7 @@ class ErrorQuantiles:
     min_points: int = DEFAULT_MIN_POINTS
     symmetric: bool = False
     growth: float | None = None
+    model_floor: bool = False
     #: How forecasts made this way did in real-time backtests: ``{"coverage_80": {h: share}, "coverage_95": {h:
     #: share}, "mape": {h: %}, "naive_mape": {h: %}, "basis": "..."}`` (written by ``benchmarks/accuracy.py``),
     #: quoted in :attr:`note` and the FMS chapter; or None.
@@ -82,7 +89,7 @@ class ErrorQuantiles:
     # ------------------------------------------------------------------ learning
     @classmethod
     def from_frame(cls, fy: pd.DataFrame, min_points: int = DEFAULT_MIN_POINTS, symmetric: bool = False,
-                   growth: float | None = None, **info: Any) -> "ErrorQuantiles":
+                   growth: float | None = None, model_floor: bool = False, **info: Any) -> "ErrorQuantiles":
         """Learn from financial-year backtest rows (``Backtest.financial_years()`` of one or many series).
 
         ``symmetric=True`` learns from each error and its mirror image (``e`` and ``-e``), so both sides of an
@@ -92,7 +99,9 @@ class ErrorQuantiles:
         ``growth=g`` learns each horizon ``h`` from the errors of *every* horizon ``i <= h``, each scaled by
         ``(h / i) ** g`` (``g = 1``: errors grow in proportion to the years ahead, as a drifting level's do). In real
         time the errors four years ahead come only from origins four or more years back; scaled recent one-year
-        errors let a new kind of miss widen the long horizons at once."""
+        errors let a new kind of miss widen the long horizons at once.
+
+        ``model_floor=True``: applied intervals are never narrower than the model's own (module docstring, 3)."""
         rows = fy[(fy["observed_part"] == 0) & (fy["actual"] > 0) & (fy["predicted"] > 0)]
         if rows.empty:
             raise ParameterError(
@@ -123,12 +132,14 @@ class ErrorQuantiles:
                 f"Too few past errors to learn from: every model and horizon has fewer than {min_points}. Pool "
                 f"more series or origins, or lower min_points (got {min_points})."
             )
-        return cls(pd.DataFrame(out), min_points=min_points, symmetric=symmetric, growth=growth, **info)
+        return cls(pd.DataFrame(out), min_points=min_points, symmetric=symmetric, growth=growth,
+                   model_floor=model_floor, **info)
 
     @classmethod
     def from_backtests(cls, backtests: Iterable["Backtest"], min_points: int = DEFAULT_MIN_POINTS,
                        known_by: Any = None, exclude_years: Iterable[str] = (),
-                       symmetric: bool = False, growth: float | None = None) -> "ErrorQuantiles":
+                       symmetric: bool = False, growth: float | None = None,
+                       model_floor: bool = False) -> "ErrorQuantiles":
         """Learn from many backtests pooled (e.g. every force). ``known_by``: only financial years ended by then
         (real time); ``exclude_years``: leave these target years out (cross-validation)."""
         backtests = list(backtests)
@@ -139,7 +150,7 @@ class ErrorQuantiles:
         origins = tuple(sorted({f"{o:%Y-%m-%d}" for o in fy["origin"]}))
         freq = {m["frequency"] for m in metas}
         measure = {m["measure"] for m in metas}
-        return cls.from_frame(fy, min_points, symmetric, growth, series=names, origins=origins,
+        return cls.from_frame(fy, min_points, symmetric, growth, model_floor, series=names, origins=origins,
                               frequency=freq.pop() if len(freq) == 1 else None,
                               measure=measure.pop() if len(measure) == 1 else None)
 
@@ -180,7 +191,7 @@ class ErrorQuantiles:
                 q = self.quantile_function(name, int(horizon[cols][0]))
                 if q is None:
                     break
-                mapped[:, cols] = _map_year(paths[:, cols], q)
+                mapped[:, cols] = _map_year(paths[:, cols], q, self.model_floor)
             else:
                 out[name] = mapped
                 continue
@@ -203,7 +214,8 @@ class ErrorQuantiles:
         sides = " (on either side)" if self.symmetric else ""
         text = (f"Intervals are set by past errors: the spread of financial-year totals is how far {n:,} past "
                 f"forecasts of the same kind missed{sides}, by years ahead (backtests of {who}{when}), around this "
-                f"forecast; not the model's own spread.")
+                + ("forecast, and never narrower than the model's own spread." if self.model_floor else
+                   "forecast; not the model's own spread."))
         held = (self.evaluation or {}).get("coverage_95")
         if held:
             shares = [f"{100 * held[h]:.0f}%" for h in sorted(held, key=int)]
@@ -226,7 +238,7 @@ class ErrorQuantiles:
     # ------------------------------------------------------------------ storage
     def to_json(self, path: str | Path | None = None) -> str:
         data = {"format": FORMAT, "version": VERSION, "min_points": self.min_points, "symmetric": self.symmetric,
-                "growth": self.growth, "evaluation": self.evaluation,
+                "growth": self.growth, "model_floor": self.model_floor, "evaluation": self.evaluation,
                 "frequency": self.frequency,
                 "measure": self.measure, "series": list(self.series), "origins": list(self.origins),
                 "quantiles": self.quantiles.to_dict(orient="records")}
@@ -250,15 +262,16 @@ class ErrorQuantiles:
             )
         return cls(pd.DataFrame(data["quantiles"]), tuple(data["series"]), tuple(data["origins"]),
                    data.get("frequency"), data.get("measure"), int(data["min_points"]), bool(data.get("symmetric")),
-                   data.get("growth"), data.get("evaluation"))
+                   data.get("growth"), bool(data.get("model_floor")), data.get("evaluation"))
 
     def __repr__(self) -> str:
         return (f"<ErrorQuantiles from {len(self.series)} series, {self.quantiles['model'].nunique()} models, "
                 f"horizons 1–{self.quantiles['horizon_year'].max()}>")
 
 
-def _map_year(paths: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Scale each path's periods of one year so the paths' totals follow ``mean * exp(q(u) - c)`` by rank."""
+def _map_year(paths: np.ndarray, q: np.ndarray, model_floor: bool = False) -> np.ndarray:
+    """Scale each path's periods of one year so the paths' totals follow ``mean * exp(q(u) - c)`` by rank
+    (``model_floor``: or their own total where that is farther out on its side, then rescaled to the mean)."""
     totals = paths.sum(axis=1)
     n = len(totals)
     if n == 0 or not np.all(np.isfinite(totals)) or totals.mean() <= 0:
@@ -266,6 +279,9 @@ def _map_year(paths: np.ndarray, q: np.ndarray) -> np.ndarray:
     u = (np.argsort(np.argsort(totals, kind="stable"), kind="stable") + 0.5) / n
     e = np.interp(u, GRID, q)
     target = totals.mean() * np.exp(e - np.log(np.mean(np.exp(e))))
+    if model_floor:
+        target = np.where(u < 0.5, np.minimum(target, totals), np.maximum(target, totals))
+        target = target * (totals.mean() / target.mean())
     safe = np.where(totals > 0, totals, 1.0)
     factor = np.where(totals > 0, target / safe, 1.0)
     scaled = paths * factor[:, None]
