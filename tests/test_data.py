@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from forcast.data import count_calls, load_calls, load_series
 from forcast.errors import (
+    AmbiguousDateError,
     ColumnError,
     DateParseError,
     DuplicatePeriodError,
@@ -387,12 +388,20 @@ def test_zone_aware_dates():
 @settings(deadline=None, max_examples=50)
 @given(series=monthly_counts(), style=MONTH_STYLES, seed=st.integers(0, 2**32 - 1))
 def test_round_trip_through_a_table(series, style, seed):
-    """Whatever month style and row order, loading gives back the same counts."""
+    """Whatever month style and row order, loading gives back the same counts: always when the analyst says the
+    dates are day first; without dayfirst=, either the same counts or AmbiguousDateError (01/mm/yyyy dates within
+    one calendar year read as consecutive days month first), never other data."""
     shuffled = series.sample(frac=1, random_state=seed)
     data = frame([style(p) for p in shuffled.index], [f"{v:,}" for v in shuffled])
-    got = load_series(data)
+    got = load_series(data, dayfirst=True)
     assert got.index.equals(series.index)
     assert got.tolist() == series.tolist()
+    try:
+        guessed = load_series(data)
+    except AmbiguousDateError as exc:
+        assert "/" in style(series.index[0]) and "dayfirst=True" in str(exc)
+    else:
+        assert guessed.index.equals(series.index) and guessed.tolist() == series.tolist()
 
 
 # --- call-level exports ------------------------------------------------------------------------------

@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data import _ZonedText, _blank, _labels, _parse_day_text, _read, _without_blank_rows
+from .data import _blank, _labels, _read, _share_numeric, _without_blank_rows, _year_note
+from .dates import YEARS, ZonedText, check_dayfirst, parse_day_text
 from .errors import (DateParseError, EmptyDataError, MissingPeriodError, MissingValueError, NegativeCountError,
-                     NonNumericCountError, ParameterError)
+                     NonNumericCountError, NotCallLevelError, ParameterError)
 from .arguments import check_date
 from .series import FREQUENCIES, check_frequency_name, make_series
 from .validation import (PERIOD_WORDS, check_columns, check_naive, check_not_empty, listing, period_label, plural,
@@ -29,7 +30,7 @@ logger = logging.getLogger("forcast.data")  # one logger for all loading, as doc
 __all__ = ["count_calls", "load_calls"]
 
 
-def _parse_timestamps(column: pd.Series, row_word: str, name: str) -> pd.Series:
+def _parse_timestamps(column: pd.Series, row_word: str, name: str, dayfirst: bool | None = None) -> pd.Series:
     blank = _blank(column)
     if blank.any():
         rows = _labels(column.index[blank], row_word)
@@ -39,21 +40,53 @@ def _parse_timestamps(column: pd.Series, row_word: str, name: str) -> pd.Series:
         )
     if pd.api.types.is_datetime64_any_dtype(column):
         check_naive(column, name)
-        return column
-    text = column if pd.api.types.is_string_dtype(column) else column.astype(object).astype(str)
-    try:
-        stamps = _parse_day_text(text)
-    except _ZonedText as exc:
-        raise_timezone(f"column {name!r}", f"e.g. {row_word} {exc.label}: {text[exc.label]!r}", f"df[{name!r}]")
-    bad = stamps.isna().to_numpy()
+        stamps, text = column, column.astype(str)
+    else:
+        text = column if pd.api.types.is_string_dtype(column) else column.astype(object).astype(str)
+        try:
+            stamps = parse_day_text(text, dayfirst, f"column {name!r}", lambda i: f"{row_word} {i}", _calls_reading)
+        except ZonedText as exc:
+            raise_timezone(f"column {name!r}", f"e.g. {row_word} {exc.label}: {text[exc.label]!r}", f"df[{name!r}]")
+    bad = (stamps.isna() | (stamps.dt.year < YEARS[0]) | (stamps.dt.year > YEARS[1])).to_numpy()
     if bad.any():
-        quoted = [f"{row_word} {i}: {text[i]!r}" for i in text.index[bad][:10]]
+        quoted = [f"{row_word} {i}: {text[i]!r}{_year_note(text[i])}" for i in text.index[bad][:10]]
         raise DateParseError(
             f"{plural(int(bad.sum()), 'cell')} in column {name!r} could not be read as date and time: "
             f"{listing(quoted, total=int(bad.sum()))}. Write them like 2018-04-01 13:45 or 01/04/2018 13:45 (day "
             "first); if these rows are totals or notes, delete them."
         )
     return stamps
+
+
+def _calls_reading(reading: pd.Series) -> str | None:
+    """For :func:`forcast.dates.parse_day_text`: calls read one way, if they fill their days (at most 5% of the
+    days from the first call to the last without calls), as ``"calls on 12 days, 2018-04-01 to 2018-04-12"``."""
+    if reading.isna().any():
+        return None
+    days = reading.dt.normalize().unique()
+    first, last = days.min(), days.max()
+    span = (last - first).days + 1
+    if span - len(days) > 0.05 * span:
+        return None
+    return f"calls on {plural(len(days), 'day')}, {first.date()} to {last.date()}"
+
+
+def _refuse_period_counts(frame: pd.DataFrame, stamps: pd.Series, name: str, used: list[Any]) -> None:
+    """Raise :class:`NotCallLevelError` when the rows look like counts per period rather than one row per call:
+    every timestamp a different midnight, and another column of numbers beside them."""
+    if len(stamps) < 3 or not (stamps == stamps.dt.normalize()).all() or not stamps.is_unique:
+        return
+    numbers = [c for c in frame.columns if c not in used and not _blank(frame[c]).all()
+               and _share_numeric(frame[c]) >= 0.9]
+    if not numbers:
+        return
+    raise NotCallLevelError(
+        f"Column {name!r} has one row per date ({len(stamps)} rows from {stamps.min().date()} to "
+        f"{stamps.max().date()}, every one at midnight and none repeated) and column {numbers[0]!r} holds numbers: "
+        "these look like counts per period, not one row per call. Load counts per period with "
+        f"forcast.load_series(source, date_column={name!r}, value_column={numbers[0]!r}) (forcast forecast --csv "
+        "on the command line). If each row really is one call, the timestamps need their times of day."
+    )
 
 
 def _handling_seconds(column: pd.Series, row_word: str, name: str) -> pd.Series:
@@ -100,7 +133,7 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 def count_calls(source: Any, timestamp_column: Any, frequency: str = "daily", call_type_column: Any = None,
                 call_type: Any = None, handling_time_column: Any = None, start: Any = None, end: Any = None,
-                allow_empty_periods: bool = False) -> pd.DataFrame:
+                allow_empty_periods: bool = False, dayfirst: bool | None = None) -> pd.DataFrame:
     """Count a call-level export (one row per call) into periods; return ``period, calls, handling_seconds``.
 
     Timestamps are naive local times (zone-aware ones raise :class:`~forcast.errors.TimezoneError`). The export is
@@ -111,8 +144,13 @@ def count_calls(source: Any, timestamp_column: Any, frequency: str = "daily", ca
     unless ``allow_empty_periods=True`` (then it counts as 0). ``call_type`` (one value or a list, compared as
     text, e.g. ``"999"``) keeps only calls of that type in ``call_type_column``. ``handling_seconds`` is the total
     of ``handling_time_column`` (seconds, or h:mm:ss) per period, and NaN throughout when no column is given.
+    Numeric dates (``01/04/2018 13:45``) are read day first unless ``dayfirst=False``; an export that reads only
+    month first, or both ways with calls that fill their days, raises :class:`~forcast.errors.AmbiguousDateError`.
+    A file of counts per period (one row per date, and a column of numbers) raises
+    :class:`~forcast.errors.NotCallLevelError`: load it with :func:`forcast.load_series`.
     """
     check_frequency_name(frequency)
+    dayfirst = check_dayfirst(dayfirst)
     start, end = check_date(start, "start"), check_date(end, "end")
     if start is not None and end is not None and end < start:
         raise ParameterError(f"`end` must not be before `start`. Got start={start:%Y-%m-%d} and end={end:%Y-%m-%d}; "
@@ -123,7 +161,7 @@ def count_calls(source: Any, timestamp_column: Any, frequency: str = "daily", ca
     wanted = {"timestamp_column": timestamp_column, "call_type_column": call_type_column,
               "handling_time_column": handling_time_column}
     check_columns(list(frame.columns), wanted)
-    frame = _without_blank_rows(frame, list(dict.fromkeys(c for c in wanted.values() if c is not None)))
+    raw, frame = frame, _without_blank_rows(frame, list(dict.fromkeys(c for c in wanted.values() if c is not None)))
     check_not_empty(len(frame), "the call data")
     if call_type is not None:
         types = _as_text(frame[call_type_column])
@@ -134,7 +172,9 @@ def count_calls(source: Any, timestamp_column: Any, frequency: str = "daily", ca
                 f"are: {listing(sorted(types.unique()), limit=15)}. Pick one of these."
             )
         frame = frame[types.isin(keep)]
-    stamps = _parse_timestamps(frame[timestamp_column], row_word, str(timestamp_column))
+    stamps = _parse_timestamps(frame[timestamp_column], row_word, str(timestamp_column), dayfirst)
+    _refuse_period_counts(raw.loc[frame.index], stamps, str(timestamp_column),
+                          [c for c in wanted.values() if c is not None])
     day = pd.Timedelta(days=1)
     first_call, last_call = stamps.min(), stamps.max()
     window_start = pd.Timestamp(start).normalize() if start is not None else first_call.normalize()
@@ -184,7 +224,8 @@ def count_calls(source: Any, timestamp_column: Any, frequency: str = "daily", ca
 
 def load_calls(source: Any, timestamp_column: Any, frequency: str = "daily", call_type_column: Any = None,
                call_type: Any = None, start: Any = None, end: Any = None, allow_empty_periods: bool = False,
-               measure: str | None = None, name: str | None = None, force: str | None = None) -> pd.Series:
+               measure: str | None = None, name: str | None = None, force: str | None = None,
+               dayfirst: bool | None = None) -> pd.Series:
     """Count a call-level export (one row per call) into a demand series of calls per period.
 
     Counting follows :func:`count_calls` (whole days, partial first and last periods dropped, gaps raise unless
@@ -193,7 +234,7 @@ def load_calls(source: Any, timestamp_column: Any, frequency: str = "daily", cal
     ``measure``.
     """
     table = count_calls(source, timestamp_column, frequency, call_type_column, call_type, None, start, end,
-                        allow_empty_periods)
+                        allow_empty_periods, dayfirst)
     if measure is None:
         single = call_type is not None and not isinstance(call_type, list | tuple | set)
         text = _as_text(pd.Series([call_type], dtype=object)).iloc[0] if single else ""

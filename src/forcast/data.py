@@ -17,9 +17,12 @@ period ends (2018-06-30 for a quarter) both work. Weeks run Monday to Sunday: we
 from __future__ import annotations
 
 import calendar
+import csv
+import io
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -28,12 +31,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import (ColumnError, DateParseError, FrequencyError, MissingValueError, ParameterError,
-                     SourceNotFoundError, UnreadableSourceError)
+from .dates import YEARS, ZonedText as _ZonedText, check_dayfirst, parse_day_text
+from .errors import (ColumnError, DateParseError, EmptyDataError, ForcastError, FrequencyError, MissingValueError,
+                     NonNumericCountError, ParameterError, SourceNotFoundError, UnreadableSourceError)
 from .series import FREQUENCIES, check_frequency_name, frequency_of, make_series
 from .frequency import check_dates, check_steps
-from .validation import (check_columns, check_counts, check_non_integer_option, check_not_empty, check_regular,
-                         check_unique, listing, missing_mask, missing_periods, parse_number, plural, raise_timezone)
+from .validation import (PERIOD_WORDS, check_columns, check_counts, check_non_integer_option, check_not_empty,
+                         check_regular, check_unique, listing, missing_mask, missing_periods, parse_number,
+                         period_label, plural, raise_timezone)
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +53,8 @@ _MONTH_NUM = re.compile(r"^(\d{4})[-/](\d{1,2})$")
 _MONTH_NAME = re.compile(r"^([A-Za-z]{3,9})\.?[\s\-/]*('?\d{2}|\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})\s*[-/ ]?\s*Q([1-4])$|^Q([1-4])\s*[-/ ]?\s*(\d{4})$", re.IGNORECASE)
 _FIN_YEAR = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
-_ZONED = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|BST)$"
-_DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*/\s*(\d{4}-\d{2}-\d{2})$")  # a pandas Period label: 2016-01-04/2016-01-10
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _DATE_HELP = (
     "Write days like 2018-04-01 or 01/04/2018 (day first), months like 2018-04 or Apr 2018, quarters like "
     "2018Q2. If these rows are totals or notes, delete them."
@@ -57,8 +62,12 @@ _DATE_HELP = (
 
 
 # --- reading ---------------------------------------------------------------------------------------
-def _read(source: Any, sheet_name: str | int = 0) -> tuple[pd.DataFrame, str, str]:
-    """Return ``(frame, row_word, source_name)``; a file's frame is indexed by the row numbers seen in the file."""
+def _read(source: Any, sheet_name: str | int | None = None, header: int = 1) -> tuple[pd.DataFrame, str, str]:
+    """Return ``(frame, row_word, source_name)``; a file's frame is indexed by the row numbers seen in the file.
+
+    ``header`` is the row of the file that holds the column names (1 = the first). A workbook's frame carries
+    its sheet names in ``frame.attrs["sheets"]`` and the sheet read in ``frame.attrs["sheet"]``.
+    """
     if isinstance(source, pd.DataFrame):
         if source.index.is_unique:
             return source, "index", "DataFrame"
@@ -67,6 +76,9 @@ def _read(source: Any, sheet_name: str | int = 0) -> tuple[pd.DataFrame, str, st
         raise ParameterError(
             f"source must be a file path, a pandas DataFrame or a pandas Series. Got {type(source).__name__}."
         )
+    if isinstance(header, bool) or not isinstance(header, int | np.integer) or header < 1:
+        raise ParameterError(f"`header` must be the row number of the column names, 1 or more (1 = the first "
+                             f"row). Got {header!r}.")
     path = Path(source).expanduser()
     if not path.exists():
         folder = path.resolve().parent
@@ -87,12 +99,18 @@ def _read(source: Any, sheet_name: str | int = 0) -> tuple[pd.DataFrame, str, st
             f"Cannot read {path.name}: files ending {suffix or '(no extension)'!r} are not supported. forcast reads "
             f"{', '.join(SUPPORTED_EXTENSIONS)}; save the data from Excel as CSV or .xlsx."
         )
-    frame = _read_excel(path, sheet_name) if suffix.startswith(".xl") else _read_csv(path)
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    if suffix.startswith(".xl"):
+        frame = _read_excel(path, sheet_name, int(header))
+    else:
+        if sheet_name is not None:
+            raise ParameterError(f"sheet_name={sheet_name!r} was given, but {path.name} is a CSV file, which has no "
+                                 "sheets. Leave sheet_name out (--sheet) for CSV files.")
+        frame = _read_csv(path, int(header))
+    frame.index = pd.RangeIndex(int(header) + 1, len(frame) + int(header) + 1)
     return frame, "row", str(path.resolve())
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, header: int = 1) -> pd.DataFrame:
     with path.open("rb") as handle:
         head = handle.read(4096)
     if head.startswith(b"PK") or b"\x00" in head:
@@ -104,12 +122,16 @@ def _read_csv(path: Path) -> pd.DataFrame:
     last_error: Exception | None = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding=encoding)
+            return pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding=encoding,
+                               header=header - 1)
         except UnicodeDecodeError as exc:
             last_error = exc
         except pd.errors.EmptyDataError:
-            check_not_empty(0, f"the file {path.name}")
-        except (pd.errors.ParserError, ValueError) as exc:
+            check_not_empty(0, f"the file {path.name}" + (f" from row {header} on" if header > 1 else ""))
+        except (pd.errors.ParserError, ValueError, OverflowError, csv.Error) as exc:
+            problem = _csv_problem(path, encoding, header)
+            if problem:
+                raise UnreadableSourceError(f"Cannot read {path.resolve()} as CSV: {problem}") from exc
             last_error = exc
             break
     raise UnreadableSourceError(
@@ -118,18 +140,64 @@ def _read_csv(path: Path) -> pd.DataFrame:
     )
 
 
-def _read_excel(path: Path, sheet_name: str | int) -> pd.DataFrame:
+def _csv_problem(path: Path, encoding: str, header: int) -> str | None:
+    """Why pandas could not read a CSV, by the file's own line numbers: an unclosed quote, a row with more cells
+    than the header, or title rows above the header. None when none of these is found."""
+    try:
+        text = path.read_text(encoding=encoding)
+    except (UnicodeDecodeError, OSError):
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []  # (first line of the row, cells)
+    line = 1
+    try:
+        for cells in reader:
+            rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        start = text.splitlines()[line - 1] if line - 1 < len(text.splitlines()) else ""
+        if "quote" in str(exc) or "end of data" in str(exc) or "field larger" in str(exc) or '"' in start:
+            return (f"line {line} opens a quote (\") that is never closed, so everything after it would be one cell: "
+                    f"{_short(start)!r}. Remove the stray quote or close it, then save the file again.")
+        return f"line {line} cannot be read ({exc}): {_short(start)!r}. Correct that line and save the file again."
+    body = rows[header - 1:]
+    if len(body) < 2:
+        return None
+    width = len(body[0][1])
+    wider = [(n, cells) for n, cells in body[1:] if len(cells) > width and any(c.strip() for c in cells[width:])]
+    if not wider:
+        return None
+    widths = Counter(len(cells) for _, cells in body[1:] if any(c.strip() for c in cells))
+    usual = widths.most_common(1)[0][0]
+    if usual > width:
+        below = next(i for i, (_, cells) in enumerate(rows) if len(cells) == usual)
+        return (f"row {header} (the header) has {plural(width, 'cell')} but most rows below have {usual}, as if "
+                f"title rows were above the header: the header seems to be on row {below + 1}; pass "
+                f"header={below + 1} (--header {below + 1} on the command line), or delete the rows above it.")
+    n, cells = wider[0]
+    return (f"line {n} has {plural(len(cells), 'cell')} but the header (row {header}) has {width}: "
+            f"{_short(','.join(cells))!r}. A comma inside a number or a note (e.g. 1,234 without quotes) splits a "
+            "cell in two: remove it or put that cell in quotes, then save the file again.")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _read_excel(path: Path, sheet_name: str | int | None, header: int = 1) -> pd.DataFrame:
     try:
         with pd.ExcelFile(path) as book:
             sheets = list(book.sheet_names)
-            if (isinstance(sheet_name, str) and sheet_name not in sheets) or (
-                isinstance(sheet_name, int) and not -len(sheets) <= sheet_name < len(sheets)
-            ):
+            chosen = 0 if sheet_name is None else sheet_name
+            if isinstance(chosen, bool) or not isinstance(chosen, str | int) or (
+                    isinstance(chosen, str) and chosen not in sheets) or (
+                    isinstance(chosen, int) and not -len(sheets) <= chosen < len(sheets)):
                 raise UnreadableSourceError(
                     f"sheet_name={sheet_name!r} is not a sheet of {path.name}. Its sheets are: "
-                    f"{', '.join(repr(s) for s in sheets)}."
+                    f"{', '.join(repr(s) for s in sheets)}. Pass one of these names (--sheet NAME on the command "
+                    "line)."
                 )
-            return pd.read_excel(book, sheet_name=sheet_name, dtype=object, keep_default_na=False)
+            frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False, header=header - 1)
     except UnreadableSourceError:
         raise
     except ImportError as exc:
@@ -142,6 +210,46 @@ def _read_excel(path: Path, sheet_name: str | int) -> pd.DataFrame:
             f"Cannot read {path.resolve()} as an Excel workbook ({type(exc).__name__}: {exc}). The file may be "
             "damaged or not really a workbook; open it in Excel and save it again as .xlsx or CSV."
         ) from exc
+    frame.attrs["sheets"] = sheets
+    frame.attrs["sheet"] = sheets[chosen] if isinstance(chosen, int) else chosen
+    return frame
+
+
+def _sheet_hint(frame: pd.DataFrame, sheet_name: Any) -> str:
+    """A sentence naming the other sheets of a workbook when the figures may be on one of them."""
+    sheets = frame.attrs.get("sheets") or []
+    if sheet_name is not None or len(sheets) < 2:
+        return ""
+    others = [s for s in sheets if s != frame.attrs.get("sheet")]
+    return (f" This is the first sheet, {frame.attrs.get('sheet')!r}; the workbook's sheets are "
+            f"{', '.join(repr(s) for s in sheets)}. If the figures are on another sheet, pass "
+            f"sheet_name={others[0]!r} (--sheet {others[0]!r} on the command line).")
+
+
+def _header_hint(frame: pd.DataFrame, header: int) -> str:
+    """A sentence saying where the header seems to be when the column names look like a title row above it."""
+    columns = [str(c) for c in frame.columns]
+    if not columns or not any(c.startswith("Unnamed:") for c in columns):
+        return ""
+    for position, (label, row) in enumerate(frame.head(30).iterrows()):
+        cells = [c for c in row if not missing_mask([c])[0]]
+        names = [c for c in cells if isinstance(c, str) and parse_number(c) is None and isinstance(_classify(c), str)
+                 and not re.match(r"^\d", c.strip())]
+        if len(cells) >= 2 and len(names) == len(cells) and position + 1 < len(frame):
+            return (f"the header seems to be on row {label}; pass header={label} (--header {label} on the command "
+                    "line), or delete the rows above it.")
+    return ""
+
+
+def _duplicate_columns(columns: Sequence[Any]) -> dict[str, list[Any]]:
+    """Header names that appear more than once (pandas renames repeats 'n' to 'n.1', 'n.2'): name -> columns."""
+    names = [str(c) for c in columns]
+    groups: dict[str, list[Any]] = {}
+    for column, name in zip(columns, names):
+        m = re.match(r"^(.*)\.(\d+)$", name)
+        if m and m.group(1) in names:
+            groups.setdefault(m.group(1), [columns[names.index(m.group(1))]]).append(column)
+    return groups
 
 
 def _labels(index: Sequence[Any], row_word: str) -> list[str]:
@@ -170,6 +278,20 @@ def _without_blank_rows(frame: pd.DataFrame, columns: list[Any]) -> pd.DataFrame
 
 def _pick_columns(frame: pd.DataFrame, date_column: Any, value_column: Any) -> tuple[Any, Any]:
     columns = list(frame.columns)
+    if date_column is not None and value_column is not None and date_column == value_column:
+        raise ColumnError(
+            f"date_column and value_column both name {date_column!r}, but the dates and the counts must be two "
+            f"different columns. The columns are: {listing([repr(c) for c in columns], limit=30)}. Name the column "
+            "of dates as date_column= and the column of counts as value_column= (--date-column, --value-column)."
+        )
+    duplicates = _duplicate_columns(columns)
+    for name, group in duplicates.items():
+        if date_column is None or value_column is None or date_column in group or value_column in group:
+            where = " and ".join(_letter(columns.index(c)) for c in group)
+            raise ColumnError(
+                f"The header names {len(group)} columns {name!r} (columns {where}), so forcast cannot tell which one "
+                "is meant. Rename them so that each column has its own name, or delete the copies you do not need."
+            )
     check_columns(columns, {"date_column": date_column, "value_column": value_column})
     if date_column is not None and value_column is not None:
         return date_column, value_column
@@ -195,21 +317,44 @@ def _pick_columns(frame: pd.DataFrame, date_column: Any, value_column: Any) -> t
     )
 
 
+def _letter(position: int) -> str:
+    """The spreadsheet letter of a column position: 0 -> A, 26 -> AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _share_numeric(column: pd.Series) -> float:
     cells = [c for c in column if not missing_mask([c])[0]]
     return sum(parse_number(c) is not None for c in cells) / max(len(cells), 1)
 
 
 # --- dates to periods ------------------------------------------------------------------------------
+def _in_years(year: int) -> bool:
+    return YEARS[0] <= year <= YEARS[1]
+
+
 def _classify(cell: Any) -> pd.Period | pd.Timestamp | str | None:
-    """A cell as a Period (quarter, financial year), a Timestamp (day or month), text for pandas, or None."""
+    """A cell as a Period (week range, quarter, financial year), a Timestamp (day or month), text for
+    :func:`forcast.dates.parse_day_text`, or None (not a date, or a year outside :data:`forcast.dates.YEARS`)."""
     if isinstance(cell, pd.Period):
-        return cell
+        return cell if _in_years(cell.start_time.year) else None
     if isinstance(cell, datetime | date | np.datetime64):
-        return pd.Timestamp(cell)
+        try:
+            stamp = pd.Timestamp(cell)
+        except (ValueError, OverflowError):  # beyond what pandas holds, e.g. datetime(1, 1, 1)
+            return None
+        return stamp if not pd.isna(stamp) and _in_years(stamp.year) else None
     if not isinstance(cell, str):
         return None
     text = cell.strip()
+    if (m := _YEAR.search(text)) and not _in_years(int(m.group(1))):
+        return None
+    if m := _RANGE.match(text):
+        return _range_period(m.group(1), m.group(2))
     if m := _FIN_YEAR.match(text):
         start, end = int(m.group(1)), int(m.group(2))
         if end % 100 == (start + 1) % 100 and (end < 100 or end == start + 1):
@@ -219,53 +364,72 @@ def _classify(cell: Any) -> pd.Period | pd.Timestamp | str | None:
     if (m := _MONTH_NAME.match(text)) and m.group(1).lower() in _MONTHS:
         year = m.group(2).lstrip("'")
         year = int(year) if len(year) == 4 else 2000 + int(year)
-        return pd.Timestamp(year=year, month=_MONTHS[m.group(1).lower()], day=1)
+        return pd.Timestamp(year=year, month=_MONTHS[m.group(1).lower()], day=1) if _in_years(year) else None
     if m := _QUARTER.match(text):
         year, quarter = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         return pd.Period(f"{year}Q{quarter}", freq=FREQUENCIES["quarterly"])
     return text
 
 
-class _ZonedText(Exception):
-    """Internal: text timestamps carry a time zone; ``label`` is the index of the first such cell."""
-
-    def __init__(self, label: Any) -> None:
-        super().__init__(label)
-        self.label = label
-
-
-def _parse_day_text(text: pd.Series) -> pd.Series:
-    """Parse text dates: ISO first, then UK day-first formats, then anything pandas reads day first; NaT if none.
-
-    Raises :class:`_ZonedText` when the text carries time zones (``Z``, ``+01:00``, ``BST``...).
-    """
-    def zoned(cells: pd.Series) -> None:
-        found = cells.astype(str).str.contains(_ZONED, regex=True)
-        if found.any():
-            raise _ZonedText(cells.index[found.to_numpy()][0])
-
+def _range_period(first: str, last: str) -> pd.Period | pd.Timestamp | None:
+    """The period a ``start/end`` label spans (what pandas writes for a week: ``2016-01-04/2016-01-10``)."""
     try:
-        out = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    except ValueError:  # several UTC offsets
-        zoned(text)
-        raise
-    if out.dt.tz is not None:
-        zoned(text)
-        raise _ZonedText(text.index[0])
-    todo = text[out.isna().to_numpy()].astype(str).str.strip()  # the cells not read yet
-    if not todo.empty:
-        zoned(todo)
-    for fmt in ("ISO8601", *_DAY_FIRST, "mixed"):
-        todo = todo[out[todo.index].isna().to_numpy()]
-        if todo.empty:
-            break
-        extra = {"dayfirst": True} if fmt == "mixed" else {}
-        out[todo.index] = pd.to_datetime(todo, format=fmt, errors="coerce", **extra)
-    return out
+        start, end = pd.Timestamp(first), pd.Timestamp(last)
+    except (ValueError, OverflowError):
+        return None
+    if not (_in_years(start.year) and _in_years(end.year)):
+        return None
+    if start == end:
+        return start
+    for name in ("weekly", "monthly", "quarterly", "annual"):
+        period = start.to_period(FREQUENCIES[name])
+        if period.start_time == start and period.end_time.normalize() == end:
+            return period
+    return None
+
+
+def _year_note(cell: Any) -> str:
+    """`` (year 0000: forcast reads years 1900 to 2100)`` when a cell's year is out of range, else ``""``."""
+    if isinstance(cell, str) and (m := _YEAR.search(cell)) and not _in_years(int(m.group(1))):
+        return f" (year {m.group(1)}: forcast reads years {YEARS[0]} to {YEARS[1]})"
+    year = getattr(cell, "year", None)
+    if isinstance(cell, datetime | date) and isinstance(year, int) and not _in_years(year):
+        return f" (year {year}: forcast reads years {YEARS[0]} to {YEARS[1]})"
+    return ""
+
+
+def _describe_reading(kinds: list[Any], frequency: str | None, labels: list[str], months_only: bool):
+    """For :func:`forcast.dates.parse_day_text`: what the column gives when its numeric dates are read one way
+    (``"12 days, 2017-01-01 to 2017-01-12"``), or None when that reading is not a regular series whose dates all
+    sit at the same place in their periods (all starts or all ends of months, quarters, years)."""
+    def describe(reading: pd.Series) -> str | None:
+        stamps = list(kinds)
+        for i, value in reading.items():
+            stamps[i] = value
+        if not all(isinstance(k, pd.Timestamp) and not pd.isna(k) for k in stamps):
+            return None
+        index = pd.DatetimeIndex(stamps)
+        try:
+            periods = check_dates(index, frequency, "the dates", labels, months_only)
+            check_unique(periods)
+            check_steps(periods, "the dates")
+            check_regular(periods)
+        except ForcastError:
+            return None
+        found = frequency_of(periods)
+        day = index.normalize()
+        if found in ("monthly", "quarterly", "annual") and not (
+                (day == periods.start_time).all() or (day == periods.end_time.normalize()).all()):
+            return None
+        word = PERIOD_WORDS[found]
+        first, last = periods.min(), periods.max()
+        return f"{plural(len(periods), word)}, {period_label(first)} to {period_label(last)}"
+
+    return describe
 
 
 def _parse_periods(cells: list[Any], labels: list[str], frequency: str | None, column: str,
-                   target: str) -> pd.PeriodIndex:
+                   target: str, dayfirst: bool | None = None) -> pd.PeriodIndex:
     blank = missing_mask(cells)
     if blank.any():
         rows = [labels[i] for i in np.flatnonzero(blank)]
@@ -275,21 +439,23 @@ def _parse_periods(cells: list[Any], labels: list[str], frequency: str | None, c
         )
     kinds = [_classify(cell) for cell in cells]
     text = {i: k for i, k in enumerate(kinds) if isinstance(k, str)}
-    try:
-        parsed = _parse_day_text(pd.Series(text, dtype=object)) if text else pd.Series()
-    except _ZonedText as exc:
-        got = f"e.g. {labels[exc.label]}: {cells[exc.label]!r}"
-    else:
-        got = "dates with a time zone" if any(isinstance(k, pd.Timestamp) and k.tz for k in kinds) else None
-    if got:
-        raise_timezone(column, got, target, "" if target == "series.index" else ".dt")
     months_only = all(isinstance(k, pd.Timestamp) and not isinstance(c, datetime | date | np.datetime64)
                       for k, c in zip(kinds, cells))
+    got = "dates with a time zone" if any(isinstance(k, pd.Timestamp) and k.tz for k in kinds) else None
+    parsed = pd.Series(dtype="datetime64[ns]")
+    if text and not got:
+        try:
+            parsed = parse_day_text(pd.Series(text, dtype=object), dayfirst, column, lambda i: labels[i],
+                                    _describe_reading(kinds, frequency, labels, months_only))
+        except _ZonedText as exc:
+            got = f"e.g. {labels[exc.label]}: {cells[exc.label]!r}"
+    if got:
+        raise_timezone(column, got, target, "" if target == "series.index" else ".dt")
     for i, value in parsed.items():
         kinds[i] = None if pd.isna(value) else value
     bad = [i for i, k in enumerate(kinds) if k is None]
     if bad:
-        quoted = [f"{labels[i]}: {cells[i]!r}" for i in bad]
+        quoted = [f"{labels[i]}: {cells[i]!r}{_year_note(cells[i])}" for i in bad]
         raise DateParseError(
             f"{plural(len(bad), 'cell')} in {column} could not be read as dates: {listing(quoted)}. {_DATE_HELP}"
         )
@@ -320,7 +486,8 @@ def _parse_periods(cells: list[Any], labels: list[str], frequency: str | None, c
 # --- period counts -----------------------------------------------------------------------------------
 def load_series(source: Any, date_column: Any = None, value_column: Any = None, frequency: str | None = None,
                 measure: str = "demand", name: str | None = None, force: str | None = None, unit: str | None = None,
-                sheet_name: str | int = 0, non_integer: str = "error", missing: str = "error") -> pd.Series:
+                sheet_name: str | int | None = None, non_integer: str = "error", missing: str = "error",
+                dayfirst: bool | None = None, header: int = 1) -> pd.Series:
     """Load counts per period (one row per day, week, month, quarter or financial year) as a demand series.
 
     ``source`` is a path to a CSV or Excel file, a DataFrame, or a Series whose index holds the dates. With no
@@ -330,6 +497,13 @@ def load_series(source: Any, date_column: Any = None, value_column: Any = None, 
     Rows may come in any order; fully blank rows are skipped. ``non_integer`` says what to do with fractional
     counts: ``"error"`` (default) raises, ``"warn"`` keeps them with a warning, ``"round"`` rounds halves up with a
     warning.
+
+    Numeric dates such as ``01/02/2016`` are read with one rule for the whole column: day first (UK) by default, or
+    as ``dayfirst`` says (``True`` day first, ``False`` month first). A column that reads only month first, or both
+    ways with different results, raises :class:`~forcast.errors.AmbiguousDateError` showing rows read both ways;
+    pass ``dayfirst`` to choose. ``sheet_name`` picks a workbook's sheet (by name or position; the first when left
+    out). ``header`` is the row that holds the column names (1, the first, by default): a title above them needs
+    e.g. ``header=3``.
 
     ``missing`` says what to do with periods absent from the data: ``"error"`` (default) raises
     :class:`~forcast.errors.MissingPeriodError` listing them; ``"exclude"`` keeps the series by **declaring them
@@ -342,26 +516,47 @@ def load_series(source: Any, date_column: Any = None, value_column: Any = None, 
     counts column's name.
     """
     check_non_integer_option(non_integer)
+    dayfirst = check_dayfirst(dayfirst)
     if frequency is not None:
         check_frequency_name(frequency)
+    if missing not in ("error", "exclude"):
+        raise ParameterError(f"`missing` must be 'error' or 'exclude'. Got {missing!r}.")
+    if isinstance(source, pd.Series):
+        return _load(source, None, None, frequency, measure, name, force, unit, non_integer, missing, dayfirst)
+    frame, row_word, source_name = _read(source, sheet_name, header)
+    title = _header_hint(frame, header) if header == 1 and row_word == "row" else ""
+    if title and not (date_column in frame.columns and value_column in frame.columns):
+        raise ColumnError(f"The column names ({listing([repr(str(c)) for c in frame.columns], limit=5)}) look like a "
+                          f"title above the header, not the header: {title}")
+    try:
+        return _load((frame, row_word, source_name), date_column, value_column, frequency, measure, name, force,
+                     unit, non_integer, missing, dayfirst)
+    except (ColumnError, DateParseError, EmptyDataError, NonNumericCountError, MissingValueError) as exc:
+        hint = _sheet_hint(frame, sheet_name)
+        if not hint:
+            raise
+        raise type(exc)(f"{exc}{hint}") from exc
+
+
+def _load(source: Any, date_column: Any, value_column: Any, frequency: str | None, measure: str, name: str | None,
+          force: str | None, unit: str | None, non_integer: str, missing: str, dayfirst: bool | None) -> pd.Series:
+    """:func:`load_series` once the source is read: a Series, or ``(frame, row_word, source_name)``."""
     if isinstance(source, pd.Series):
         cells, values = list(source.index), list(source.to_numpy(dtype=object))
         labels = [str(c) for c in cells]
         date_name, value_name, source_name, target = "the Series index", source.name, "Series", "series.index"
         check_not_empty(len(values), "the Series")
     else:
-        frame, row_word, source_name = _read(source, sheet_name)
+        frame, row_word, source_name = source
         check_not_empty((~_blank_rows(frame)).sum(), "the data")
         date_column, value_column = _pick_columns(frame, date_column, value_column)
         frame = _without_blank_rows(frame, [date_column, value_column])
         cells, values = list(frame[date_column]), list(frame[value_column])
         labels = _labels(frame.index, row_word)
         date_name, value_name, target = f"column {date_column!r}", value_column, f"df[{date_column!r}]"
-    periods = _parse_periods(cells, labels, frequency, date_name, target)
+    periods = _parse_periods(cells, labels, frequency, date_name, target, dayfirst)
     check_unique(periods, labels)
     check_steps(periods, date_name)
-    if missing not in ("error", "exclude"):
-        raise ParameterError(f"`missing` must be 'error' or 'exclude'. Got {missing!r}.")
     gaps = missing_periods(periods) if missing == "exclude" else periods[:0]
     if not len(gaps):
         check_regular(periods)

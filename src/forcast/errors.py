@@ -65,8 +65,24 @@ class SeriesTooShortError(ForcastError):
     """The series is too short for the requested use."""
 
 
+class ConstantSeriesError(ForcastError):
+    """Every count of the series is the same (all zero, say): there is nothing for a model to learn."""
+
+
 class DateParseError(ForcastError):
     """A date or period cell cannot be read as a date."""
+
+
+class AmbiguousDateError(DateParseError):
+    """Numeric dates read only month first, or both ways with different results: ``dayfirst=`` must say which."""
+
+
+class CountTooLargeError(NonNumericCountError):
+    """A count is too large to hold exactly (above 2**53), e.g. ``1e300``: a typo or a cell that is not a count."""
+
+
+class NotCallLevelError(ForcastError):
+    """Data given as a call-level export (one row per call) hold counts per period instead."""
 
 
 # --- embedded data ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .horizon import default_until, horizon_until, horizon_years, resolve_until 
 from .known_events import declared_events, describe_known
 from .paths import DEFAULT_LEVELS, check_levels, group_totals, period_table, summarise, summary_columns, widen
 from .series import check_demand_series, describe_series, meta, stand_in_note
+from .validation import check_history_for_horizon, check_not_constant
 
 logger = logging.getLogger(__name__)
 
@@ -298,6 +299,7 @@ def forecast(
     h: int | str | None = None,
     known_events: Any = "default",
     allow_long_horizon: bool = False,
+    allow_short_history: bool = False,
 ) -> Forecast:
     """Forecast a demand series to the end of financial year ``until`` with simulated sample paths.
 
@@ -325,6 +327,9 @@ def forecast(
         none, or a list of keys exactly those. They are listed in ``notes`` and ``known_events``.
     allow_long_horizon : forecasts end at most :data:`forcast.horizon.MAX_HORIZON_YEARS` financial years after the
         last complete one unless this is True.
+    allow_short_history : a forecast more than a year ahead from under two years of data is refused
+        (:class:`~forcast.errors.SeriesTooShortError`) unless this is True. A constant series (all zero, say) is
+        always refused (:class:`~forcast.errors.ConstantSeriesError`).
 
     Every argument is checked before any model is fitted (:mod:`forcast.arguments`); a forecast whose sample
     paths would take more than :data:`forcast.arguments.MAX_PATH_BYTES` of memory is refused.
@@ -338,6 +343,8 @@ def forecast(
         if not isinstance(spec, Model):
             make_model(spec)  # raises UnknownModelError early, before any fitting
     fy, horizon = resolve_until(series.index, until, h, allow_long=allow_long_horizon)
+    check_not_constant(series)
+    check_history_for_horizon(series, horizon, allow_short_history)
     check_path_memory(n_paths, horizon, len(models) + (1 + len(NO_CHANGE_MEMBERS) if len(models) > 1 else 0))
     events = check_events(events)
     events, known = declared_events(series, events, known_events)

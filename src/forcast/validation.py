@@ -8,6 +8,7 @@ it. Nothing here reads files, prints or changes its inputs.
 from __future__ import annotations
 
 import difflib
+from decimal import Decimal, InvalidOperation
 import math
 import numbers
 import re
@@ -18,10 +19,10 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from .errors import (ColumnError, DuplicatePeriodError, EmptyDataError, FrequencyError, MissingPeriodError,
-                     MissingValueError, NegativeCountError, NonIntegerCountError, NonIntegerCountWarning,
+from .errors import (ColumnError, ConstantSeriesError, CountTooLargeError, DuplicatePeriodError, EmptyDataError, FrequencyError,
+                     MissingPeriodError, MissingValueError, NegativeCountError, NonIntegerCountError, NonIntegerCountWarning,
                      NonNumericCountError, ParameterError, SeriesTooShortError, TimezoneError)
-from .series import frequency_of
+from .series import PERIODS_PER_YEAR, frequency_of
 
 #: What one period is called in messages, per forcast frequency name.
 PERIOD_WORDS: dict[str, str] = {
@@ -36,6 +37,11 @@ PERIOD_WORDS: dict[str, str] = {
 NON_INTEGER_OPTIONS = ("error", "warn", "round")
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_SPACED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+$")  # 10 038 (also with no-break spaces)
+_DOTTED_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")  # 10.038: European thousands, or a decimal?
+
+#: The largest count held exactly (a float holds every whole number up to 2**53).
+MAX_COUNT = 2**53
 _MISSING_TEXT = {"", "nan"}
 _SHOW = 10
 
@@ -84,22 +90,52 @@ def missing_mask(values: Iterable[Any]) -> np.ndarray:
 
 
 def parse_number(cell: Any) -> float | None:
-    """Read one cell as a finite number, accepting thousands separators (``"1,234"``); ``None`` if it is not one."""
+    """Read one cell as a finite number, accepting thousands separators (``"1,234"``, ``"1 234"``); ``None`` if it
+    is not one."""
     if isinstance(cell, bool | np.bool_):
         return None
     if isinstance(cell, numbers.Real):
-        value = float(cell)
+        try:
+            value = float(cell)
+        except (OverflowError, ValueError):  # an int too large for a float
+            return None
         return value if math.isfinite(value) else None
     if isinstance(cell, str):
         text = cell.strip()
         if _THOUSANDS.match(text):
             text = text.replace(",", "")
+        elif _SPACED_THOUSANDS.match(text):
+            text = re.sub(r"[ \u00a0\u202f]", "", text)
         try:
             value = float(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
         return value if math.isfinite(value) else None
     return None
+
+
+def _too_large(cell: Any) -> bool:
+    """True when a cell is a number (finite) whose size is above :data:`MAX_COUNT`, e.g. ``1e300`` or 2**53 + 1."""
+    if isinstance(cell, bool | np.bool_):
+        return False
+    text = str(cell).strip()
+    if isinstance(cell, str):
+        text = text.replace(",", "") if _THOUSANDS.match(text) else re.sub(r"[ \u00a0\u202f]", "", text) \
+            if _SPACED_THOUSANDS.match(text) else text
+    try:
+        value = Decimal(int(cell)) if isinstance(cell, numbers.Integral) else Decimal(text)
+    except (InvalidOperation, ValueError, TypeError, OverflowError):
+        return False
+    return value.is_finite() and abs(value) > MAX_COUNT
+
+
+def _european_hint(cells: Sequence[Any]) -> str:
+    """A sentence when every cell looks like a whole number with '.' between thousands (``10.038``)."""
+    if cells and all(isinstance(c, str) and _DOTTED_THOUSANDS.match(c.strip()) for c in cells):
+        return (f" They look like whole numbers written with '.' between the thousands (European style: "
+                f"{cells[0].strip()!r} for {cells[0].strip().replace('.', ',')}): if so, save the file again with no "
+                "thousands separator, or with commas, and load it again.")
+    return ""
 
 
 # --- columns and emptiness -------------------------------------------------------------------------
@@ -165,13 +201,22 @@ def check_counts(values: Sequence[Any], index_labels: Sequence[Any], *, non_inte
             "Every period needs a count. Fill them in (0 only if there really was no demand) or delete those rows."
         )
     parsed = [parse_number(cell) for cell in cells]
+    huge = [i for i, value in enumerate(parsed) if (value is None or abs(value) >= MAX_COUNT) and _too_large(cells[i])]
+    if huge:
+        quoted = [f"{labels[i]}: {cells[i]!r}" for i in huge]
+        raise CountTooLargeError(
+            f"Counts must be at most 2**53 ({MAX_COUNT:,}), the largest whole number held exactly, but {where} has "
+            f"{plural(len(huge), 'larger value')}: {listing(quoted)}. No count of demand is that large: it is "
+            "likely a typo, an error value or a cell in scientific notation. Correct these cells or delete those rows."
+        )
     bad = [i for i, value in enumerate(parsed) if value is None]
     if bad:
         quoted = [f"{labels[i]}: {cells[i]!r}" for i in bad]
         raise NonNumericCountError(
             f"{where[0].upper() + where[1:]} must hold numbers, but {plural(len(bad), 'cell')} "
             f"{'is' if len(bad) == 1 else 'are'} not: {listing(quoted)}. Correct or delete these cells; thousands "
-            "separators like '1,234' are fine, but notes, dashes or 'n/a' are not."
+            "separators like '1,234' are fine, as are spaces ('1 234'), but notes, dashes or 'n/a' are not."
+            f"{_european_hint([cells[i] for i in bad])}"
         )
     counts = np.array(parsed, dtype=float)
 
@@ -187,7 +232,8 @@ def check_counts(values: Sequence[Any], index_labels: Sequence[Any], *, non_inte
     fractional = np.flatnonzero(counts != np.round(counts))
     if fractional.size:
         quoted = [f"{labels[i]}: {cells[i]!r}" for i in fractional]
-        detail = f"{where} has {plural(fractional.size, 'value')} with a fractional part: {listing(quoted)}."
+        detail = (f"{where} has {plural(fractional.size, 'value')} with a fractional part: {listing(quoted)}."
+                  f"{_european_hint([cells[i] for i in fractional])}")
         if non_integer == "error":
             raise NonIntegerCountError(
                 f"Counts must be whole numbers, but {detail} If these are averages or rates, load the underlying "
@@ -298,4 +344,45 @@ def check_min_length(series: pd.Series, minimum: int, purpose: str) -> None:
     raise SeriesTooShortError(
         f"At least {plural(minimum, word)} of data {'is' if minimum == 1 else 'are'} needed for {purpose}. "
         f"Got {plural(n, word)}{span}. Load a longer history, or choose something that needs less data."
+    )
+
+
+def _span(series: pd.Series) -> tuple[str, str]:
+    word = PERIOD_WORDS[frequency_of(series.index)]
+    return word, f"{period_label(series.index.min())} to {period_label(series.index.max())}"
+
+
+def check_not_constant(series: pd.Series) -> None:
+    """Raise :class:`ConstantSeriesError` when every count of a demand series is the same (all zero, say)."""
+    values = np.asarray(series, dtype=float)
+    if len(values) < 2 or not (values == values[0]).all():
+        return
+    word, span = _span(series)
+    value = f"{values[0]:,.0f}" if float(values[0]).is_integer() else f"{values[0]:,}"
+    what = ("every count is 0: there is no demand to forecast" if values[0] == 0 else
+            f"every count is {value}: a series that never changes gives the models nothing to learn from, and any "
+            "interval would have no width")
+    raise ConstantSeriesError(
+        f"The series {series.name!r} is constant: all {plural(len(values), word)} ({span}) are {value}, so "
+        f"{what}. Check that the counts column is the right one (value_column=, --value-column); if the figures "
+        "really never change, the figure itself is the forecast."
+    )
+
+
+def check_history_for_horizon(series: pd.Series, horizon: int, allow_short_history: bool = False) -> None:
+    """Refuse (:class:`SeriesTooShortError`) a forecast more than a year ahead from under two years of data, unless
+    ``allow_short_history``: with fewer than two yearly cycles the models cannot tell a season from a trend."""
+    if allow_short_history:
+        return
+    name = frequency_of(series.index)
+    per_year = PERIODS_PER_YEAR[name]
+    need = int(round(2 * per_year))
+    if len(series) >= need or horizon <= per_year:
+        return
+    word, span = _span(series)
+    raise SeriesTooShortError(
+        f"A forecast {plural(horizon, word)} ahead (more than a year) needs at least two years of data "
+        f"({plural(need, word)}), so that the models can tell the yearly pattern from a trend. Got "
+        f"{plural(len(series), word)} ({span}). Load a longer history, forecast at most a year ahead (e.g. "
+        "h='1y'), or pass allow_short_history=True (--allow-short-history) to forecast anyway."
     )

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import ParameterError, UnknownForceError
-from .forecast_cmd import add_model_arguments
+from .forecast_cmd import add_file_arguments, add_model_arguments, file_arguments
 
 FORMATS = ("md", "html", "docx")
 EPILOG = """examples:
@@ -38,6 +38,10 @@ def add_parser(sub) -> None:
                    help="NAME FILE [DATE_COLUMN VALUE_COLUMN]: add a measure from your own file (repeatable)")
     p.add_argument("--frequency", choices=["daily", "weekly", "monthly", "quarterly"],
                    help="frequency of the --measure files' periods (inferred when omitted)")
+    p.add_argument("--missing", choices=["error", "exclude"], default="error",
+                   help="periods absent from a --measure file: 'error' (default) lists them and stops; 'exclude' "
+                   "declares them excluded, so the models treat them as missing (never as zero)")
+    add_file_arguments(p.add_argument_group("reading the --measure files"))
     p.add_argument("--no-recorded-crime", action="store_true",
                    help="leave out the force's embedded recorded crime (then give at least one --measure)")
     p.add_argument("--until", default=None, metavar="YYYY/YY",
@@ -105,7 +109,7 @@ def measures_from_args(args: argparse.Namespace) -> dict:
         measure, unit = _kind(name)
         measures[name] = load_series(path, date_column=date_column, value_column=value_column,
                                      frequency=args.frequency, measure=measure, name=name, unit=unit,
-                                     force=args.force)
+                                     force=args.force, missing=args.missing, **file_arguments(args))
     if not measures:
         raise ParameterError("Nothing to write about: give --force NAME (an embedded force brings its recorded "
                              "crime) and/or one or more --measure NAME FILE.")

@@ -19,8 +19,10 @@ def add_series_arguments(p: argparse.ArgumentParser) -> None:
     src.add_argument("--csv", metavar="FILE", help="a CSV or Excel file of counts (one row per period)")
     src.add_argument("--date-column", help="column holding the period dates (with --csv)")
     src.add_argument("--value-column", help="column holding the counts (with --csv)")
-    src.add_argument("--frequency", choices=["daily", "weekly", "monthly", "quarterly"],
-                     help="frequency of the file's periods (inferred when omitted)")
+    src.add_argument("--frequency", choices=["daily", "weekly", "monthly", "quarterly", "annual"],
+                     help="frequency of the file's periods (inferred when omitted; 'annual', financial years, must "
+                     "be given)")
+    add_file_arguments(src)
     src.add_argument("--measure", default=None,
                      help="what is counted: recorded_crime, calls_999, calls_101 or free text")
     src.add_argument("--missing", choices=["error", "exclude"], default="error",
@@ -38,6 +40,31 @@ def add_series_arguments(p: argparse.ArgumentParser) -> None:
                     "2018 recording change, COVID-19), which are declared by default; see `forcast datasets`")
     ev.add_argument("--known-event-off", action="append", default=[], metavar="KEY",
                     help="with --force: switch off one known break by its key, e.g. covid_19 (repeatable)")
+
+
+def add_file_arguments(group) -> None:
+    """How a user's file is read: its sheet, header row, day or month first, fractional counts. Shared with fms."""
+    group.add_argument("--sheet", default=None, metavar="NAME",
+                       help="the sheet of an Excel workbook that holds the figures (default: the first)")
+    group.add_argument("--header", type=int, default=1, metavar="ROW",
+                       help="the row that holds the column names (default 1; e.g. 3 below a title and a blank row)")
+    order = group.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, default=None,
+                       help="read dates like 01/04/2018 day first (UK: 1 April); the default unless the dates only "
+                       "read month first")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
+                       help="read dates like 04/01/2018 month first (US: 1 April)")
+    group.add_argument("--non-integer", choices=["error", "warn", "round"], default="error",
+                       help="counts with a fractional part: 'error' (default) stops, 'warn' keeps them, 'round' "
+                       "rounds halves up")
+
+
+def file_arguments(args: argparse.Namespace) -> dict:
+    """Keyword arguments of :func:`forcast.load_series` from :func:`add_file_arguments`."""
+    sheet = getattr(args, "sheet", None)
+    return {"sheet_name": int(sheet) if sheet is not None and sheet.strip().isdigit() else sheet,
+            "header": getattr(args, "header", 1), "dayfirst": getattr(args, "dayfirst", None),
+            "non_integer": getattr(args, "non_integer", "error")}
 
 
 def add_model_arguments(p: argparse.ArgumentParser, n_paths: int = 5000) -> None:
@@ -58,6 +85,8 @@ def add_parser(sub) -> None:
     add_series_arguments(p)
     add_model_arguments(p)
     add_horizon_arguments(p)
+    p.add_argument("--allow-short-history", action="store_true",
+                   help="forecast more than a year ahead from under two years of data (refused otherwise)")
     add_calibration_argument(p)
     from .many_cmd import add_many_arguments
 
@@ -114,7 +143,8 @@ def load_from_args(args: argparse.Namespace):
     if args.force:
         return datasets.recorded_crime(args.force, getattr(args, "offence_group", None))
     return load_series(args.csv, date_column=args.date_column, value_column=args.value_column,
-                       frequency=args.frequency, measure=args.measure or "demand", missing=args.missing)
+                       frequency=args.frequency, measure=args.measure or "demand", missing=args.missing,
+                       **file_arguments(args))
 
 
 def events_from_args(args: argparse.Namespace) -> list:
@@ -174,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
 
         return run_forecast(args)
     series = load_from_args(args)
-    fc = forecast(series, until=args.until, h=horizon_from_args(args),
+    fc = forecast(series, until=args.until, h=horizon_from_args(args), allow_short_history=args.allow_short_history,
                   models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
                   seed=args.seed, events=events_from_args(args), calibration=args.calibration,
                   known_events=known_events_from_args(args, series), allow_long_horizon=args.allow_long_horizon)
