@@ -34,3 +34,48 @@ def seasonal_series(n: int = 51, freq: str = "Q-DEC", start: str = "2006Q2", lev
 @pytest.fixture(scope="module")
 def quarterly():
     return seasonal_series()
+
+
+# --- the user's files are never changed by a CLI run (issue 15, item 2) ------------------------------------
+def _snapshot(folder) -> dict:
+    """Every file under ``folder``: its SHA-256, size and modification time (ns)."""
+    import hashlib
+
+    out = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            stat = path.stat()
+            out[path.relative_to(folder).as_posix()] = (hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_size,
+                                                        stat.st_mtime_ns)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _cli_never_changes_files_it_did_not_write(request, monkeypatch):
+    """In the CLI test modules, every ``main(...)`` call is watched: a file under the test's ``tmp_path`` that
+    forcast did not write during this test (the test's own inputs, a user's notes) must keep its bytes and its
+    modification time, and must not disappear. Files forcast wrote may change on later calls (re-runs, --overwrite).
+    """
+    module = request.module
+    name = module.__name__.rsplit(".", 1)[-1]
+    if not name.startswith(("test_cli_", "test_out_folder")) or not callable(getattr(module, "main", None)) \
+            or "tmp_path" not in request.fixturenames:
+        yield
+        return
+    folder = request.getfixturevalue("tmp_path")
+    real = module.main
+    written: set[str] = set()
+
+    def watched(argv=None):
+        before = _snapshot(folder)
+        try:
+            return real(argv)
+        finally:
+            after = _snapshot(folder)
+            changed = sorted(k for k, v in before.items() if k not in written and after.get(k) != v)
+            written.update(k for k, v in after.items() if before.get(k) != v)
+            assert not changed, f"`forcast {' '.join(map(str, argv or []))}` changed or removed files it did not " \
+                                f"write: {changed}"
+
+    monkeypatch.setattr(module, "main", watched)
+    yield

@@ -124,6 +124,14 @@ class OutputError(ForcastError):
     """An output folder or file cannot be written as asked."""
 
 
+class UnownedFilesError(OutputError):
+    """The output folder holds files forcast did not write there (the user's own), so a run refuses to write."""
+
+
+class EditedOutputError(OutputError):
+    """Outputs forcast wrote were changed since; a run refuses to replace them unless asked to overwrite."""
+
+
 # --- warnings ------------------------------------------------------------------------------------
 class ForcastWarning(UserWarning):
     """Base class of the warnings forcast emits."""
@@ -147,6 +155,10 @@ class CalibrationWarning(ForcastWarning):
 
 class ForcastDeprecationWarning(ForcastWarning, DeprecationWarning):
     """A forcast feature is deprecated."""
+
+
+class InterruptedRunWarning(ForcastWarning):
+    """An earlier run into an output folder was interrupted: its files may be a mix of two runs."""
 
 
 # --- Home Office releases imported by the user ---------------------------------------------------

@@ -54,6 +54,18 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 #: Resolution, in dots per inch, of figures saved without an explicit ``dpi``.
 DEFAULT_DPI = 150
+#: forcast's record of the files it wrote in an output folder (see :mod:`forcast.out_folder`).
+MANIFEST = ".forcast-manifest.json"
+#: Present in an output folder while a run writes into it; left behind by an interrupted run.
+INTERRUPTED_MARKER = ".forcast-run-in-progress.json"
+#: In the name of every temporary file of the atomic writer: ``.<name>.forcast-<random>.tmp``.
+TEMP_TAG = "forcast-"
+_TEMP_NAME = re.compile(r"\..+\.forcast-[A-Za-z0-9_]+\.tmp\Z|\.forcast-probe-[A-Za-z0-9_]+\.tmp\Z")
+
+
+def is_forcast_temp(name: str) -> bool:
+    """True for the name of a temporary file forcast's writers make (and may have left behind if killed)."""
+    return bool(_TEMP_NAME.match(name))
 
 
 # --- folders ---------------------------------------------------------------------------------------------
@@ -117,7 +129,7 @@ def write_bytes_atomic(path: PathLike, data: bytes) -> Path:
     _ensure_folder(target.parent)
     tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{TEMP_TAG}", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -254,6 +266,14 @@ class OutputFolder:
     def __init__(self, path: PathLike) -> None:
         self.path = prepare_out_dir(path)
         self._written: dict[str, Path] = {}
+        if (self.path / INTERRUPTED_MARKER).is_file():
+            import warnings
+
+            from .errors import InterruptedRunWarning
+
+            warnings.warn(f"A forcast run into {str(self.path)!r} was interrupted before it finished (it left "
+                          f"{INTERRUPTED_MARKER!r}): its files may be a mix of two runs. Write them all again.",
+                          InterruptedRunWarning, stacklevel=2)
 
     @property
     def written(self) -> Mapping[str, Path]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
-from pathlib import Path
 
 from ..errors import ParameterError
+from ._out import add_out_arguments, open_run, report
 from .forecast_cmd import (add_model_arguments, add_series_arguments, events_from_args, known_events_without,
                            load_from_args)
 
@@ -33,7 +33,7 @@ def add_parser(sub) -> None:
     from .many_cmd import add_many_arguments
 
     add_many_arguments(p, all_forces=False, workers=False)
-    p.add_argument("--out", required=True, metavar="DIR", help="folder for the output files")
+    add_out_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -74,15 +74,14 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .. import metrics
-    from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic
 
     options = _options(args)
+    out_run = None if args.all_forces else open_run(args, "backtest", FILES)  # checked before any work
     if args.all_forces:
         from .many_cmd import run_backtest
 
         return run_backtest(args, options)
     results = [_frames(load_from_args(args), options, progress=True)]
-    out = prepare_out_dir(Path(args.out))
     periods = pd.concat([r["periods"] for r in results], ignore_index=True)
     fy = pd.concat([r["financial_years"] for r in results], ignore_index=True)
     fy_scores = pd.concat([r["fy_scores"] for r in results], ignore_index=True)
@@ -92,10 +91,14 @@ def run(args: argparse.Namespace) -> int:
         .assign(basis="period"),
     ], ignore_index=True)
     table = table[["basis", *[c for c in table.columns if c != "basis"]]]
-    write_csv_atomic(_first(periods, "series"), out / FILES[0], index=False)
-    write_csv_atomic(_first(fy, "series"), out / FILES[1], index=False)
-    write_csv_atomic(table, out / FILES[2], index=False)
-    save_figure_atomic(_chart(results), out / FILES[3])
+    out_run = out_run or open_run(args, "backtest", FILES)
+    with out_run as out:
+        out.write_csv(FILES[0], _first(periods, "series"), index=False)
+        out.write_csv(FILES[1], _first(fy, "series"), index=False)
+        out.write_csv(FILES[2], table, index=False)
+        out.save_figure(FILES[3], _chart(results))
+    report(out_run)
+    out = out_run.path
     shown = table[table["basis"] == "financial_year"][
         ["model", "horizon_year", "n", "mape", "mase", "coverage_80", "coverage_95", "crps"]]
     who = f"{len(results)} forces" if args.all_forces else results[0]["name"]

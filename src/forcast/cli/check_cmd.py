@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..arguments import as_int_if_whole, check_min_after_shift, check_total, for_argparse
+from ._out import add_out_arguments, open_run, report
 from .forecast_cmd import (add_calibration_argument, add_model_arguments, add_series_arguments, calibration_from_args,
                            events_from_args, known_events_from_args, load_from_args)
 
@@ -32,13 +32,14 @@ def add_parser(sub) -> None:
     c.add_argument("--min-after-shift", type=for_argparse(check_min_after_shift, as_int_if_whole), default=1,
                    help="periods on the new basis needed before a level shift is applied (default 1)")
     add_calibration_argument(p)
-    p.add_argument("--out", metavar="DIR", help="also write check.csv and check.txt into this folder")
+    add_out_arguments(p, required=False, help="also write check.csv and check.txt into this folder")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..check import check
 
+    out_run = open_run(args, "check", ("check.csv", "check.txt")) if args.out is not None else None
     series = load_from_args(args)
     cal, cal_note = calibration_from_args(args, series)
     result = check(series, financial_year=args.financial_year, origin=args.origin,
@@ -54,11 +55,10 @@ def run(args: argparse.Namespace) -> int:
     shown = table.drop(columns=["origin", "financial_year", "actual_source"])
     shown["pct_error"] = shown["pct_error"].map(lambda v: f"{v:+.1f}%")
     print(shown.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
-    if args.out:
-        from ..outputs import prepare_out_dir, write_csv_atomic, write_text_atomic
-
-        out = prepare_out_dir(Path(args.out))
-        write_csv_atomic(table, out / "check.csv", index=False)
-        write_text_atomic(out / "check.txt", statement + "\n")
-        print(f"\nWrote check.csv and check.txt to {out}")
+    if out_run is not None:
+        with out_run as out:
+            out.write_csv("check.csv", table, index=False)
+            out.write_text("check.txt", statement + "\n")
+        report(out_run)
+        print(f"\nWrote check.csv and check.txt to {out_run.path}")
     return 0

@@ -7,9 +7,9 @@ series, each given as ``--measure NAME FILE [DATE_COLUMN VALUE_COLUMN]`` (repeat
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..errors import ParameterError, UnknownForceError
+from ._out import add_out_arguments, open_run, report
 from .forecast_cmd import add_file_arguments, add_model_arguments, file_arguments
 
 FORMATS = ("md", "html", "docx")
@@ -66,7 +66,7 @@ def add_parser(sub) -> None:
     p.add_argument("--formats", default=",".join(FORMATS),
                    help="comma-separated output formats: md, html, docx (default all three)")
     p.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder for the chapter and its tables and figures")
+    add_out_arguments(p, help="folder for the chapter and its tables and figures")
     p.set_defaults(run=run)
 
 
@@ -167,13 +167,12 @@ def workload_from_args(args: argparse.Namespace) -> dict | None:
 
 def run(args: argparse.Namespace) -> int:
     from ..fms import build_chapter
-    from ..outputs import prepare_out_dir
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ParameterError(f"--formats must list one or more of md, html, docx. Got {args.formats!r}.")
-    out = prepare_out_dir(Path(args.out))
+    out_run = open_run(args, "fms")  # the folder is checked before any work
     measures = measures_from_args(args)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     progress, close = _progress_bar(not args.no_progress)
@@ -186,7 +185,10 @@ def run(args: argparse.Namespace) -> int:
                                 models=models, progress=progress, workload=workload_from_args(args))
     finally:
         close()
-    written = chapter.write(out, formats=formats)
+    with out_run:
+        written = chapter.write(out_run, formats=formats)
+    report(out_run)
+    out = out_run.path
     documents = [written[f].name for f in formats]
     tables = sum(1 for k in written if k.startswith("tables/"))
     figures = sum(1 for k in written if k.startswith("figures/"))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..arguments import as_int_if_whole, check_n_paths, check_seed, for_argparse
 from ..errors import EventError, ParameterError
+from ._out import add_out_arguments, open_run, report
 from ..horizon import MAX_HORIZON_YEARS
+
+
+#: What `forcast forecast` writes into --out.
+FILES = ("forecast_periods.csv", "forecast_financial_years.csv", "models.csv", "fan_chart.png", "forecast_notes.txt")
 
 
 def add_series_arguments(p: argparse.ArgumentParser) -> None:
@@ -91,7 +95,7 @@ def add_parser(sub) -> None:
     from .many_cmd import add_many_arguments
 
     add_many_arguments(p)
-    p.add_argument("--out", required=True, metavar="DIR", help="folder for the output files")
+    add_out_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -197,12 +201,12 @@ def _split(text: str, parts: int, flag: str, example: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from .. import forecast
     from ..events import format_event
-    from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic, write_text_atomic
 
     if args.all_forces:
         from .many_cmd import run_forecast
 
         return run_forecast(args)
+    out_run = open_run(args, "forecast", FILES)  # the folder is checked before any work
     series = load_from_args(args)
     fc = forecast(series, until=args.until, h=horizon_from_args(args), allow_short_history=args.allow_short_history,
                   models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
@@ -210,13 +214,15 @@ def run(args: argparse.Namespace) -> int:
                   known_events=known_events_from_args(args, series), allow_long_horizon=args.allow_long_horizon)
     for event in fc.events:
         fc.notes.append(f"Declared event: {format_event(event)} ({type(event).__name__}).")
-    out = prepare_out_dir(Path(args.out))
-    write_csv_atomic(fc.table(), out / "forecast_periods.csv", index=False)
     fy = fc.financial_years()
-    write_csv_atomic(fy, out / "forecast_financial_years.csv", index=False)
-    write_csv_atomic(fc.models, out / "models.csv", index=False)
-    save_figure_atomic(fc.plot(), out / "fan_chart.png")
-    write_text_atomic(out / "forecast_notes.txt", "\n".join(fc.notes) + "\n")
+    with out_run as out:
+        out.write_csv(FILES[0], fc.table(), index=False)
+        out.write_csv(FILES[1], fy, index=False)
+        out.write_csv(FILES[2], fc.models, index=False)
+        out.save_figure(FILES[3], fc.plot())
+        out.write_text(FILES[4], "\n".join(fc.notes) + "\n")
+    report(out_run)
+    out = out_run.path
     print(fc.summary())
     print()
     print(fy.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))

@@ -313,7 +313,7 @@ class Chapter:
         }
         documents = {fmt: renderers[fmt]() for fmt in wanted}  # all rendered before the first file is written
 
-        out = OutputFolder(out_dir)
+        out = out_dir if isinstance(out_dir, OutputFolder) else OutputFolder(out_dir)
         extras: dict[str, Path] = {}
         for key, table in self.tables_by_key().items():
             extras[f"tables/{key}.csv"] = out.write_csv(f"tables/{key}.csv", table.frame, index=False)
