@@ -329,12 +329,25 @@ def _reconcile(task: _Task, fitted: dict, failed: set) -> dict:
         raise ReconciliationError(f"No {h.total!r} series among {every!r}, so there is nothing to add up to.")
     if failed:
         raise ReconciliationError(f"{len(failed)} series of this group failed ({', '.join(map(repr, failed))}).")
-    parts = [ids for ids in fitted if ids[pos] != h.total]
-    if not totals or not parts:
+    if not totals:
         raise ReconciliationError(f"The group {every!r} needs the {h.total!r} series and at least one part.")
-    if task.kind == "forecast":
-        return _reconcile_forecasts(fitted, total_ids, parts, h)
-    return _reconcile_backtests(fitted, total_ids, parts, h)
+    return reconcile_group(fitted, h, pos)
+
+
+def reconcile_group(results: dict, hierarchy: Hierarchy, position: int) -> dict:
+    """``{ids: Forecast or Backtest}`` of one group (the total and its parts) with every model's paths
+    reconciled by ``hierarchy``; ``position`` is the index of ``hierarchy.over`` in the ids. A backtest is
+    reconciled origin by origin (top-down shares from the history up to each origin)."""
+    from .backtest import Backtest
+
+    total_ids = next((ids for ids in results if ids[position] == hierarchy.total), None)
+    parts = [ids for ids in results if ids[position] != hierarchy.total]
+    if total_ids is None or not parts:
+        raise ReconciliationError(f"The group {list(results)!r} needs the {hierarchy.total!r} series and at least "
+                                  f"one part.")
+    if isinstance(results[total_ids], Backtest):
+        return _reconcile_backtests(results, total_ids, parts, hierarchy)
+    return _reconcile_forecasts(results, total_ids, parts, hierarchy)
 
 
 def _reconcile_forecasts(fitted: dict, total_ids: tuple, parts: list, h: Hierarchy) -> dict:
