@@ -75,6 +75,14 @@ def test_folder_with_files_forcast_did_not_write_is_refused_and_they_are_named(t
     assert snapshot(tmp_path) == before
 
 
+def test_a_subfolder_that_is_an_output_folder_of_its_own_is_forcast_s(tmp_path):
+    write_run(tmp_path / "out" / "vap", {"forecast_periods.csv": "x\n"})
+    (tmp_path / "out" / "vap" / ".forecast_periods.csv.forcast-abcd1234.tmp").write_text("a live run's")
+    write_run(tmp_path / "out", {"chapter.md": "#\n"}, command="fms")  # not refused, and vap is left alone
+    assert sorted(p.name for p in (tmp_path / "out" / "vap").iterdir()) == [
+        MANIFEST, ".forecast_periods.csv.forcast-abcd1234.tmp", "forecast_periods.csv"]
+
+
 def test_nothing_is_created_until_the_first_file_is_written(tmp_path):
     run = OutputRun(tmp_path / "new", "forecast")
     assert not (tmp_path / "new").exists()

@@ -7,7 +7,8 @@ work it checks the folder (:meth:`OutputRun.check`), and refuses, naming the fil
 * the folder holds an input of the run (``--csv``, a ``--measure`` file, a calibration file): its outputs would
   sit among the user's data;
 * the folder holds any file forcast did not write there (:class:`~forcast.errors.UnownedFilesError`), so no
-  output can ever replace a file of the user's;
+  output can ever replace a file of the user's (a subfolder that is itself a forcast output folder, with its own
+  manifest, is forcast's: ``--out out`` beside ``--out out/vap`` is fine);
 * an output forcast wrote was edited since (its SHA-256 differs from the record), unless ``overwrite=True``
   (``--overwrite``) (:class:`~forcast.errors.EditedOutputError`);
 * another forcast run is writing into the folder at the same moment.
@@ -185,7 +186,7 @@ class OutputRun(OutputFolder):
         found: list[str] = []
         unowned = 0
         for dirpath, dirnames, filenames in os.walk(self.path):
-            dirnames.sort()
+            dirnames[:] = _own_folders_pruned(dirpath, dirnames)
             for name in sorted(filenames):
                 full = Path(dirpath) / name
                 rel = full.relative_to(self.path).as_posix()
@@ -297,6 +298,12 @@ def _terminate(signum, frame) -> None:  # noqa: ANN001 - signal handler protocol
     raise Terminated(f"signal {signum}")
 
 
+def _own_folders_pruned(dirpath: str, dirnames: list[str]) -> list[str]:
+    """``dirnames`` (sorted) less the subfolders that are output folders of their own (they hold a manifest, e.g.
+    ``out/vap`` beside a chapter in ``out``): their files are forcast's, kept by their own record."""
+    return [d for d in sorted(dirnames) if not (Path(dirpath) / d / MANIFEST).is_file()]
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -327,7 +334,8 @@ def interrupted_note(folder: Path, info: dict) -> str:
 def remove_temporary_files(folder: Path) -> list[str]:
     """Remove the atomic writer's temporary files under ``folder``; returns their relative paths."""
     removed = []
-    for dirpath, _, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = _own_folders_pruned(dirpath, dirnames)
         for name in filenames:
             if is_forcast_temp(name):
                 full = Path(dirpath) / name
