@@ -221,7 +221,7 @@ API_MODULES = (
     "forcast.metrics", "forcast.calibration", "forcast.conformal", "forcast.intervals", "forcast.horizon",
     "forcast.comparison", "forcast.crime_rates", "forcast.calls", "forcast.many", "forcast.reconcile",
     "forcast.parallel",
-    "forcast.holidays", "forcast.workload",
+    "forcast.holidays", "forcast.workload", "forcast.arguments", "forcast.out_folder", "forcast.reproducible",
     "forcast.wording", "forcast.fms", "forcast.fiscal", "forcast.paths", "forcast.plotting", "forcast.series",
     "forcast.models.base", "forcast.models.ets", "forcast.models.arima", "forcast.models.combination",
     "forcast.models.baselines", "forcast.models.no_change", "forcast.errors",
