@@ -255,3 +255,18 @@ def test_output_folder_csv_is_escaped(tmp_path):
     out = OutputFolder(tmp_path)
     out.write_csv("tables/x.csv", pd.DataFrame({"measure": ["=cmd()"], "mean": [-1.5]}), index=False)
     assert (tmp_path / "tables" / "x.csv").read_text() == "measure,mean\n'=cmd(),-1.5\n"
+
+
+def test_cli_backtest_of_a_series_named_like_a_formula_writes_it_as_text(tmp_path):
+    from forcast.cli import main
+
+    name = '=HYPERLINK("http://example.com","x")'
+    csv = tmp_path / "mine.csv"
+    pd.DataFrame({"month": pd.period_range("2012-01", periods=84, freq="M").astype(str),
+                  name: [100 + i % 12 for i in range(84)]}).to_csv(csv, index=False)
+    assert main(["backtest", "--csv", str(csv), "--date-column", "month", "--value-column", name, "--models", "naive",
+                 "--n-paths", "100", "--no-baselines", "--origins", "2017-03-31", "--horizon", "1y",
+                 "--out", str(tmp_path / "out")]) == 0
+    periods = pd.read_csv(tmp_path / "out" / "backtest_periods.csv")
+    assert set(periods["series"]) == {"'" + name}
+    assert pd.api.types.is_float_dtype(periods["mean"])  # the numbers are still numbers
