@@ -294,3 +294,28 @@ def test_cli_user_files_survive_every_command_into_their_own_folders(tmp_path):
     for argv in runs:
         assert main(argv) == 0
     assert {k: v for k, v in snapshot(tmp_path).items() if k in before} == before
+
+
+def test_cli_fms_removes_the_outputs_of_a_measure_taken_out_and_keeps_edits_unless_overwrite(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name, base in (("a", 900), ("b", 400)):
+        pd.DataFrame({"month": pd.period_range("2014-04", periods=72, freq="M").astype(str),
+                      "calls": [base + i % 12 * 3 for i in range(72)]}).to_csv(data / f"{name}.csv", index=False)
+    common = ["fms", "--force", "My Force", "--no-recorded-crime", "--no-backtest", "--models", "seasonal_naive",
+              "--n-paths", "100", "--formats", "md", "--no-progress", "--out", str(tmp_path / "fm"),
+              "--measure", "999 calls", str(data / "a.csv"), "month", "calls"]
+    assert main([*common, "--measure", "101 calls", str(data / "b.csv"), "month", "calls"]) == 0
+    assert (tmp_path / "fm" / "tables" / "101_calls_projection.csv").exists()
+    (tmp_path / "fm" / "chapter.md").write_text("# My edited chapter\n")
+    capsys.readouterr()
+    assert main(common) == 2
+    assert "were changed since: 'chapter.md'" in capsys.readouterr().err
+    assert (tmp_path / "fm" / "tables" / "101_calls_projection.csv").exists()
+    assert main([*common, "--overwrite"]) == 0
+    err = capsys.readouterr().err
+    assert "Replaced 1 edited output(s), as --overwrite asked: 'chapter.md'." in err
+    assert "Removed 5 stale output(s) of an earlier `forcast fms` that this run did not write: " \
+           "'figures/101_calls_fan_chart.png', 'figures/101_calls_trend.png', 'tables/101_calls_models.csv', " \
+           "'tables/101_calls_projection.csv', 'tables/101_calls_trend.csv'." in err
+    assert not any("101_calls" in name for name in read_manifest(tmp_path / "fm"))
