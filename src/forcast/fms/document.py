@@ -30,6 +30,7 @@ from ..outputs import OutputFolder, PathLike
 from .formatting import display_frame, format_frame, is_number_column
 
 __all__ = [
+    "DEFAULT_MARKING",
     "FIGURE_DPI",
     "FORMATS",
     "Block",
@@ -46,7 +47,8 @@ __all__ = [
 FORMATS: tuple[str, ...] = ("md", "html", "docx")
 #: Resolution of figures in every output (PNG files, HTML data URIs, Word pictures).
 FIGURE_DPI = 150
-#: What a missing value (NaN, None, NA) shows as in a table.
+#: The protective marking of a chapter unless another is given (Government Security Classifications).
+DEFAULT_MARKING = "OFFICIAL"
 
 _KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 _FIGURE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\.png\Z")
@@ -117,6 +119,8 @@ class Table:
     are all whole numbers) as ``168,705``, other floats with one decimal, booleans as ``Yes``/``No``, missing
     values as ``–``. A *named* index is shown (and saved) as leading column(s); an unnamed index is dropped.
     ``key`` names the CSV file (``tables/<key>.csv``); tables without one are saved as ``table_<n>.csv``.
+    ``marks`` maps ``(row position, column)`` to a mark added to that displayed cell (e.g. ``"*"`` for a change
+    that is not like for like) and ``note`` is a line shown under the table that says what the marks mean.
     The frame is copied, so changing the caller's frame later does not change the table.
     """
 
@@ -124,6 +128,8 @@ class Table:
     caption: str
     number_format: Mapping[str, str] | None = None
     key: str | None = None
+    marks: Mapping[tuple[int, str], str] | None = None
+    note: str | None = None
     _formatted: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -146,13 +152,27 @@ class Table:
             )
         for column, pattern in formats.items():
             _require_text(pattern, f"number_format[{column!r}]")
+        _require_text(self.note, "Table note", optional=True)
+        shown = format_frame(frame, formats)
+        marks = dict(self.marks or {})
+        for (row, column), mark in marks.items():
+            if column not in labels or not isinstance(row, int) or not 0 <= row < len(frame):
+                raise ParameterError(f"marks names a cell the table does not have: ({row!r}, {column!r}). Give "
+                                     f"(row position, column name) with a row from 0 to {len(frame) - 1}.")
+            _require_text(mark, f"marks[({row!r}, {column!r})]")
+            position = [str(c) for c in frame.columns].index(column)
+            shown.iat[row, position] = f"{shown.iat[row, position]}{mark}"
         object.__setattr__(self, "frame", frame)
         object.__setattr__(self, "number_format", MappingProxyType(formats))
-        object.__setattr__(self, "_formatted", format_frame(frame, formats))
+        object.__setattr__(self, "marks", MappingProxyType(marks))
+        object.__setattr__(self, "_formatted", shown)
 
     def formatted(self) -> pd.DataFrame:
         """The table as display strings: same columns and rows as :attr:`frame`, every cell a ``str``."""
         return self._formatted.copy()
+
+    def __repr__(self) -> str:
+        return f"Table({self.caption!r}, {self.frame.shape[0]} rows x {self.frame.shape[1]} columns, key={self.key!r})"
 
     def numeric_columns(self) -> tuple[Any, ...]:
         """Columns holding numbers (not booleans); renderers right-align them."""
@@ -161,11 +181,15 @@ class Table:
 
 @dataclass(frozen=True, eq=False)
 class Figure:
-    """A matplotlib figure with its caption; ``filename`` (e.g. ``"fan_chart.png"``) names the PNG file."""
+    """A matplotlib figure with its caption; ``filename`` (e.g. ``"fan_chart.png"``) names the PNG file.
+
+    ``alt_text`` is what a screen reader says instead of the picture (HTML ``alt``, Word's alt text); default:
+    the caption."""
 
     figure: MplFigure
     caption: str
     filename: str
+    alt_text: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.figure, MplFigure):
@@ -174,7 +198,11 @@ class Figure:
                 "Pass the figure (e.g. ax.figure), not the axes."
             )
         _require_text(self.caption, "Figure caption")
+        _require_text(self.alt_text, "Figure alt_text", optional=True)
         _require_key(self.filename, "Figure filename", _FIGURE_NAME_RE, "fan_chart.png")
+
+    def __repr__(self) -> str:
+        return f"Figure({self.caption!r}, filename={self.filename!r})"
 
     def png_bytes(self, dpi: int = FIGURE_DPI) -> bytes:
         """The figure drawn as PNG."""
@@ -209,6 +237,9 @@ class Section:
         blocks = _as_tuple(self.blocks, f"The blocks of section {self.title!r}", _BLOCK_TYPES, "block")
         object.__setattr__(self, "blocks", blocks)
 
+    def __repr__(self) -> str:
+        return f"Section({self.title!r}, {len(self.blocks)} blocks, key={self.key!r})"
+
 
 @dataclass(frozen=True, eq=False)
 class Chapter:
@@ -216,16 +247,22 @@ class Chapter:
 
     ``metadata`` (e.g. ``{"Force": "Kent", "Data to": "March 2024"}``) is shown under the title as
     label/value pairs, in the order given. Table keys and figure file names must be unique in a chapter.
+    ``marking`` is the protective marking shown at the top and bottom of every page (Government Security
+    Classifications: ``"OFFICIAL"`` by default, e.g. ``"OFFICIAL-SENSITIVE"``); None or ``""`` shows none.
     """
 
     title: str
     sections: Sequence[Section]
     subtitle: str | None = None
     metadata: Mapping[str, Any] | None = None
+    marking: str | None = DEFAULT_MARKING
 
     def __post_init__(self) -> None:
         _require_text(self.title, "Chapter title")
         _require_text(self.subtitle, "Chapter subtitle", optional=True)
+        _require_text(self.marking, "Chapter marking", optional=True)
+        if self.marking is not None and "\n" in clean_text(self.marking):
+            raise ParameterError(f"Chapter marking must be one line, such as 'OFFICIAL'. Got {self.marking!r}.")
         object.__setattr__(self, "sections", _as_tuple(self.sections, "Chapter sections", (Section,), "section"))
         if self.metadata is not None:
             if not isinstance(self.metadata, Mapping):
@@ -233,6 +270,10 @@ class Chapter:
             object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
         _check_unique([f.filename for f in self.figures()], "figure file name", "filename")
         _check_unique(self._table_keys(), "table key", "key")
+
+    def __repr__(self) -> str:
+        return (f"Chapter({self.title!r}, {len(self.sections)} sections, {len(self.tables())} tables, "
+                f"{len(self.figures())} figures, marking={self.marking!r})")
 
     # --- what the chapter holds
     def tables(self) -> list[Table]:
@@ -283,19 +324,23 @@ class Chapter:
 
         return render_html(self)
 
-    def to_docx_bytes(self) -> bytes:
-        """The chapter as a Word document (``.docx``), as bytes."""
+    def to_docx_bytes(self, template: PathLike | None = None) -> bytes:
+        """The chapter as a Word document (``.docx``), as bytes; ``template``: the force's ``.docx``/``.dotx``."""
         from .render_docx import render_docx
 
-        return render_docx(self)
+        return render_docx(self, template=template)
 
-    def write(self, out_dir: PathLike, formats: str | Iterable[str] = FORMATS) -> dict[str, Path]:
+    def write(self, out_dir: PathLike, formats: str | Iterable[str] = FORMATS,
+              template: PathLike | None = None) -> dict[str, Path]:
         """Write the chapter into ``out_dir`` in each of ``formats`` (``"md"``, ``"html"``, ``"docx"``).
 
         Writes ``chapter.md``, ``chapter.html`` and ``chapter.docx`` as asked, and always every table as
         ``tables/<key>.csv`` (the raw numbers) and every figure as ``figures/<filename>``. Everything is
         rendered in memory before the first file is written, each file is written atomically, and only these
         files are touched: anything else in ``out_dir`` is left alone, and a re-run overwrites them.
+
+        ``template`` is the force's Word template (``.docx`` or ``.dotx``): ``chapter.docx`` is built on its
+        styles and page setup instead of Word's defaults.
 
         Returns the paths written: the chapter files under their format (``"md"``, ``"html"``, ``"docx"``),
         tables and figures under their relative path (``"tables/fy_forecast.csv"``, ``"figures/fan.png"``).
@@ -309,7 +354,7 @@ class Chapter:
         renderers: dict[str, Callable[[], bytes]] = {
             "md": lambda: render_markdown(self).encode("utf-8"),
             "html": lambda: render_html(self, images=images).encode("utf-8"),
-            "docx": lambda: render_docx(self, images=images),
+            "docx": lambda: render_docx(self, images=images, template=template),
         }
         documents = {fmt: renderers[fmt]() for fmt in wanted}  # all rendered before the first file is written
 

@@ -4,6 +4,11 @@ The page needs nothing but itself: figures are embedded as ``data:image/png;base
 print-friendly style sheet is inline. A Content-Security-Policy forbids scripts and every external resource, and
 all text (titles, force names, captions, cells) goes through :func:`html.escape`, so a force named
 ``<script>alert(1)</script>`` shows as that text and never runs.
+
+Wide tables scroll sideways inside the text column on screen (a ``div.table-wrap``), so the page itself never
+scrolls sideways; numbers never wrap, and column headers wrap only between words. In print, the page is A4, tables
+may run over a page break (row by row, the header repeating) instead of leaving half a page empty, figures and rows
+are kept whole, and the protective marking (``chapter.marking``) is printed at the top and bottom.
 """
 
 from __future__ import annotations
@@ -27,20 +32,31 @@ h2 { font-size: 1.35em; margin-top: 1.8em; border-bottom: 1px solid #bbb; paddin
 dl.metadata { display: grid; grid-template-columns: max-content auto; gap: 0.15em 1em; color: #444; }
 dl.metadata dt { font-weight: bold; }
 dl.metadata dd { margin: 0; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
+.marking { text-align: center; font-weight: bold; letter-spacing: 0.05em; margin: 0.3em 0; }
+nav.contents ol { padding-left: 1.4em; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: 1em 0; }
+table { border-collapse: collapse; margin: 0; font-size: 0.92em; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.4em; }
 th, td { border: 1px solid #999; padding: 0.25em 0.6em; vertical-align: top; }
-th { background: #e8e8e8; text-align: left; }
+th { background: #e8e8e8; text-align: left; hyphens: none; overflow-wrap: normal; word-break: normal; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+.table-note { font-size: 0.85em; margin: 0.3em 0 0; }
 figure { margin: 1.2em 0; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-style: italic; font-size: 0.92em; margin-top: 0.3em; }
+@page { size: A4; margin: 16mm 14mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  table, figure { break-inside: avoid; page-break-inside: avoid; }
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-after: avoid; page-break-after: avoid; margin-top: 1.2em; }
+  caption, .table-wrap + .table-note { break-after: avoid; }
+  .table-wrap { overflow: visible; }
+  table { font-size: 8pt; width: 100%; break-inside: auto; }
+  tr, figure, img { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   th { background: #e8e8e8 !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  figure img { max-height: 120mm; width: auto; }
+  p { orphans: 3; widows: 3; }
 }
 """.strip()
 
@@ -70,10 +86,11 @@ def render_html(chapter: Chapter, images: Mapping[str, bytes] | None = None) -> 
         f"<style>\n{_CSS}\n</style>",
         "</head>",
         "<body>",
-        "<main>",
-        "<header>",
-        f"<h1>{title}</h1>",
     ]
+    marking = f'<p class="marking">{escape_html(chapter.marking)}</p>' if chapter.marking else ""
+    if marking:
+        out.append(marking)
+    out += ["<main>", "<header>", f"<h1>{title}</h1>"]
     if chapter.subtitle:
         out.append(f'<p class="subtitle">{escape_html(chapter.subtitle)}</p>')
     items = chapter.metadata_items()
@@ -82,6 +99,10 @@ def render_html(chapter: Chapter, images: Mapping[str, bytes] | None = None) -> 
         out.extend(f"<dt>{escape_html(k)}</dt><dd>{escape_html(v)}</dd>" for k, v in items)
         out.append("</dl>")
     out.append("</header>")
+    out.append('<nav class="contents" aria-label="Contents"><p><strong>Contents</strong></p><ol>')
+    out.extend(f'<li><a href="#{escape_html(s.key)}">{escape_html(s.title)}</a></li>' if s.key
+               else f"<li>{escape_html(s.title)}</li>" for s in chapter.sections)
+    out.append("</ol></nav>")
     for section, blocks in chapter.labelled_blocks():
         anchor = f' id="{escape_html(section.key)}"' if section.key else ""
         out.append(f"<section{anchor}>")
@@ -89,7 +110,10 @@ def render_html(chapter: Chapter, images: Mapping[str, bytes] | None = None) -> 
         for block, label in blocks:
             out.append(_block(block, label, images))
         out.append("</section>")
-    out.extend(["</main>", "</body>", "</html>"])
+    out.append("</main>")
+    if marking:
+        out.append(marking)
+    out.extend(["</body>", "</html>"])
     return "\n".join(out) + "\n"
 
 
@@ -107,8 +131,9 @@ def _block(block: object, label: str | None, images: Mapping[str, bytes]) -> str
             png = block.png_bytes(FIGURE_DPI)
         data = base64.b64encode(png).decode("ascii")
         caption = escape_html(f"{label or 'Figure'}: {block.caption}")
+        alt = escape_html(block.alt_text) if block.alt_text else caption
         return (
-            f'<figure><img src="data:image/png;base64,{data}" alt="{caption}">'
+            f'<figure><img src="data:image/png;base64,{data}" alt="{alt}">'
             f"<figcaption>{caption}</figcaption></figure>"
         )
     raise TypeError(f"Unknown block type {type(block).__name__}")  # pragma: no cover - Section validates blocks
@@ -124,8 +149,10 @@ def _table(table: Table, label: str) -> str:
         for row in shown.itertuples(index=False, name=None)
     ]
     caption = escape_html(f"{label}: {table.caption}")
+    note = f'\n<p class="table-note">{escape_html(table.note)}</p>' if table.note else ""
     return (
-        f"<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
+        f'<div class="table-wrap">\n<table>\n<caption>{caption}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(rows)
-        + "\n</tbody>\n</table>"
+        + "\n</tbody>\n</table>\n</div>"
+        + note
     )

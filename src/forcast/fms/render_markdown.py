@@ -51,7 +51,8 @@ def _guard_line_start(text: str) -> str:
 
 def render_markdown(chapter: Chapter) -> str:
     """The chapter as a Markdown document (ends with a newline)."""
-    parts = [f"# {escape_markdown(chapter.title)}"]
+    marking = f"**{escape_markdown(chapter.marking)}**" if chapter.marking else ""
+    parts = [marking, f"# {escape_markdown(chapter.title)}"]
     if chapter.subtitle:
         parts.append(f"*{escape_markdown(chapter.subtitle)}*")
     items = chapter.metadata_items()
@@ -61,6 +62,7 @@ def render_markdown(chapter: Chapter) -> str:
         parts.append(f"## {escape_markdown(section.title)}")
         for block, label in blocks:
             parts.append(_block(block, label))
+    parts.append(marking)
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -73,7 +75,8 @@ def _block(block: object, label: str | None) -> str:
         return _table(block, label or "Table")
     if isinstance(block, Figure):
         caption = f"{label or 'Figure'}: {escape_markdown(block.caption)}"
-        return f"![{caption}]({FIGURE_FOLDER}/{block.filename})\n\n*{caption}*"
+        alt = escape_markdown(block.alt_text) if block.alt_text else caption
+        return f"![{alt}]({FIGURE_FOLDER}/{block.filename})\n\n*{caption}*"
     raise TypeError(f"Unknown block type {type(block).__name__}")  # pragma: no cover - Section validates blocks
 
 
@@ -84,6 +87,8 @@ def _table(table: Table, label: str) -> str:
     rule = ["---:" if str(c) in numeric else ":---" for c in shown.columns]
     lines = [f"**{label}:** {escape_markdown(table.caption)}", "", _row(header), _row(rule)]
     lines.extend(_row([escape_markdown(cell) for cell in row]) for row in shown.itertuples(index=False, name=None))
+    if table.note:
+        lines += ["", f"*{escape_markdown(table.note)}*"]
     return "\n".join(lines)
 
 
