@@ -221,10 +221,10 @@ def test_known_recording_break_is_declared_for_embedded_data_and_disclosed(lanca
         ["COVID-19 lockdowns (from 23 March 2020)", "excluded period", "April 2020", "March 2021"],  # 2020Q2-2021Q1
     ]
     assert events["Event"].tolist() == [e.label for e in carried]  # the labels are the data's
-    assert set(events["Why declared"]) == {"known break in the embedded data (forcast's default)"}
+    assert set(events["Why declared"]) == {"known break in the published series (declared by default)"}
     method = " ".join(paragraphs(section(lancashire_fast, "method")))
-    assert ("forcast declares by default the known breaks in its data notes (forcast's data/README.md, from the "
-            "published sources): level shifts for the recording change (crime data integrity), April 2018 and the "
+    assert ("For the published recorded crime of Lancashire, the breaks known from the published sources are "
+            "declared: level shifts for the recording change (crime data integrity), April 2018 and the "
             "new recording system (November 2018) from January 2019, where the published series jumps because "
             "recording changed, not only demand; and the COVID-19 lockdowns (from 23 March 2020), April 2020 to "
             "March 2021, treated as missing rather than as demand.") in method
@@ -289,7 +289,7 @@ def test_backtest_tables_and_coverage_sentence(synthetic):
     coverage = tables["recorded_crime_backtest_coverage"].frame
     first = coverage.iloc[0]
     text = " ".join(paragraphs(section(synthetic, "accuracy")))
-    assert (f"One year ahead, the 95% interval of the Seasonal naive model held the actual in "
+    assert (f"One year ahead, the 95% interval of the seasonal naive model held the actual in "
             f"{first['Inside 95% interval']} of {first['Forecasts']} past forecasts") in text
 
 
@@ -320,9 +320,16 @@ def test_default_calibration_is_used_and_disclosed(monkeypatch, calibration):
     chapter = build_chapter("Testshire", measures=[seasonal_series()], models=BASELINES, n_paths=300, seed=1)
     assert chapter.tables_by_key()["settings"].frame["Intervals"].tolist() == ["calibrated"]
     assert calibration.note in paragraphs(section(chapter, "method"))
+    # learned on Testshire's own backtests: testing the calibrated intervals on its past years is not independent,
+    # so no calibrated column, and the section says why
     coverage = chapter.tables_by_key()["recorded_crime_backtest_coverage"].frame
-    assert "Share inside 95%, calibrated" in coverage.columns
-    assert "With the calibration used in this chapter" in " ".join(paragraphs(section(chapter, "accuracy")))
+    assert not [c for c in coverage.columns if "calibrated" in c]
+    assert "would not be an independent test" in " ".join(paragraphs(section(chapter, "accuracy")))
+    elsewhere = build_chapter("Otherland", measures=[seasonal_series(force="Otherland")], models=BASELINES,
+                              n_paths=300, seed=1)
+    coverage = elsewhere.tables_by_key()["recorded_crime_backtest_coverage"].frame
+    assert "Share inside 95%, calibrated" in coverage.columns  # learned on Testshire: an independent test here
+    assert "With the intervals set as in this chapter" in " ".join(paragraphs(section(elsewhere, "accuracy")))
     plain = build_chapter("Testshire", measures=[seasonal_series()], models=BASELINES, n_paths=300, seed=1,
                           calibration=None, backtest=False)
     width = {name: ch.tables_by_key()["headline"].frame.eval("`95% high` - `95% low`").iloc[0]

@@ -41,7 +41,7 @@ def test_x_axis_runs_over_the_dates_of_the_history_and_forecast(chart):
 
 def test_fan_starts_at_the_last_observation(chart):
     _, ax = chart
-    mean = next(line for line in ax.get_lines() if line.get_label() == "Mean (naive)")
+    mean = next(line for line in ax.get_lines() if line.get_label() == "Naive (mean)")
     history = next(line for line in ax.get_lines() if line.get_label() == "Recorded (history)")
     assert mean.get_xdata(orig=False)[0] == history.get_xdata(orig=False)[-1]
     assert mean.get_ydata()[0] == history.get_ydata()[-1]

@@ -18,6 +18,26 @@ if TYPE_CHECKING:  # pragma: no cover
 BAND_COLOUR = "#1f5fa8"
 PER = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "annual": "year"}
 MEMBER_STYLES = {"ets": ("#d9730d", "--"), "arima": ("#2e8540", ":")}
+#: How models and measures are named in legends and titles (never by their internal keys).
+MODEL_NAMES = {"combination": "Combination", "ets": "Exponential smoothing", "arima": "ARIMA", "naive": "Naive",
+               "seasonal_naive": "Seasonal naive", "drift": "Drift", "no_change": "No change",
+               "same_as_last_year": "Same as last year"}
+MEASURE_NAMES = {"recorded_crime": "recorded crime", "calls_999": "999 calls", "calls_101": "101 calls",
+                 "calls_for_service": "calls for service", "calls_911": "911 calls"}
+
+
+def model_name(model: str) -> str:
+    """A model key as a reader reads it: ``"ets"`` -> ``"Exponential smoothing"``, ``"my_model"`` -> ``"My model"``."""
+    if model in MODEL_NAMES:
+        return MODEL_NAMES[model]
+    text = str(model).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def measure_name(series) -> str:
+    """The measure of ``series`` in words: ``"calls_999"`` -> ``"999 calls"``; other measures with spaces."""
+    measure = str(meta(series)["measure"] or series.name or "demand")
+    return MEASURE_NAMES.get(measure, measure.replace("_", " "))
 
 
 def _axes(ax):
@@ -49,16 +69,17 @@ def fan_chart(fc: "Forecast", ax=None, model: str | None = None, history: int | 
     for level, alpha in zip(sorted(fc.levels, reverse=True), (0.18, 0.32, 0.45)):  # widest band first
         lo = np.concatenate([[last], own[f"lower_{level:g}"].to_numpy()])
         hi = np.concatenate([[last], own[f"upper_{level:g}"].to_numpy()])
-        ax.fill_between(x0, lo, hi, color=BAND_COLOUR, alpha=alpha, lw=0, label=f"{level:g}% interval ({model})")
+        ax.fill_between(x0, lo, hi, color=BAND_COLOUR, alpha=alpha, lw=0,
+                        label=f"{level:g}% interval ({model_name(model)})")
     ax.plot(x0, np.concatenate([[last], own["mean"].to_numpy()]), color=BAND_COLOUR, lw=2,
-            label=f"Mean ({model})")
+            label=f"{model_name(model)} (mean)")
     for name in fc.model_names:
         if name == model:
             continue
         colour, style = MEMBER_STYLES.get(name, ("grey", "-."))
         other = table[table["model"] == name]
         ax.plot(x0, np.concatenate([[last], other["mean"].to_numpy()]), color=colour, ls=style, lw=1.2,
-                label=f"Mean ({name})")
+                label=f"{model_name(name)} (mean)")
     from .events import ExcludedPeriod, LevelShift, to_period
 
     for event in fc.events:
@@ -72,9 +93,11 @@ def fan_chart(fc: "Forecast", ax=None, model: str | None = None, history: int | 
             ax.annotate(event.label, (when, ax.get_ylim()[1]), fontsize=8, color="grey", ha="left", va="top",
                         rotation=90, xytext=(3, -3), textcoords="offset points")
     who = f"{m['force']}: " if m["force"] else ""
-    ax.set_title(f"{who}{m['measure'].replace('_', ' ')} ({m['frequency']}), forecast to "
+    what = measure_name(fc.series)
+    ax.set_title(f"{who}{what if who else what[:1].upper() + what[1:]} per {PER[m['frequency']]}, forecast to "
                  f"{fc.financial_years()['financial_year'].iloc[-1]}")
-    ax.set_ylabel(f"{m['unit']} per {PER[m['frequency']]}")
+    unit = str(m["unit"] or "count")
+    ax.set_ylabel(f"{unit[:1].upper() + unit[1:]} per {PER[m['frequency']]}")
     ax.yaxis.set_major_formatter(_thousands())
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", frameon=False)
@@ -128,11 +151,11 @@ def backtest_chart(backtest, model: str | None = None, ax=None, title: str | Non
         ax.errorbar(x, mid, yerr=err, color=colour, lw=1.2, capsize=2, marker=".",
                     label=f"From {pd.Timestamp(origin):%b %Y}")
     ax.set_xticks(range(len(years)), years, rotation=45 if len(years) > 6 else 0, fontsize=8)
-    ax.set_ylabel(f"financial-year total (mean and {top}% interval)")
+    ax.set_ylabel(f"Financial-year total (mean and {top}% interval)")
     ax.yaxis.set_major_formatter(_thousands())
     if title is None:
         names = sorted(set(fy["series"])) if "series" in fy.columns else []
-        title = f"{names[0] + ': ' if len(names) == 1 else ''}backtest of financial-year totals ({model})"
+        title = f"{names[0] + ': b' if len(names) == 1 else 'B'}acktest of financial-year totals, {model_name(model)}"
     ax.set_title(title)
     ax.grid(alpha=0.3)
     if legend:

@@ -30,7 +30,7 @@ from ..horizon import default_until
 from ..intervals import resolve as resolve_intervals
 from ..models.registry import make_model
 from ..series import check_demand_series, meta
-from .document import Chapter
+from .document import DEFAULT_MARKING, Chapter
 from .phrasing import display_name, slug, with_stand_in
 from .results import (CHAPTER_BACKTEST_PATHS, ChapterInputs, MeasureResult, Progress, add_comparison, add_backtest,
                       add_checks, add_forecast, add_hindsight, add_trend)
@@ -168,6 +168,7 @@ def build_chapter(
     progress: Progress | None = None,
     workload: Mapping[str, Mapping[str, Any]] | None = None,
     known_events: Any = "default",
+    marking: str | None = DEFAULT_MARKING,
 ) -> Chapter:
     """Build the demand chapter of a Force Management Statement; write it with ``chapter.write(out_dir)``.
 
@@ -197,6 +198,8 @@ def build_chapter(
         "productive_hours_per_fte": 1500}}`` (see :func:`forcast.workload.workload`; the handling time may also be
         a :class:`~forcast.workload.HandlingTime` or a :func:`forcast.data.count_calls` table). Adds a section with
         hours and FTE per financial year and the assumptions behind them.
+    marking : the protective marking at the top and bottom of every page (default ``"OFFICIAL"``; e.g.
+        ``"OFFICIAL-SENSITIVE"``); None or ``""`` for none.
     progress : called as ``progress(done, total, what)`` before each step (``what`` is the step about to run)
         and once at the end with ``done == total``; the CLI draws a progress bar with it.
     """
@@ -219,6 +222,8 @@ def build_chapter(
             or hasattr(calibration, "apply")):
         raise ParameterError(f"`calibration` must be 'default', None or a Calibration. Got {calibration!r}.")
     n_paths = check_n_paths(n_paths)
+    if marking is not None and (not isinstance(marking, str) or "\n" in marking):
+        raise ParameterError(f"`marking` must be one line of text such as 'OFFICIAL', or None. Got {marking!r}.")
     bt_paths = min(n_paths, CHAPTER_BACKTEST_PATHS)
 
     if isinstance(events, Mapping):
@@ -261,7 +266,7 @@ def build_chapter(
             steps.append((f"{r.name}: forecast made in March 2019", lambda r=r: add_hindsight(r)))
     steps.append(("comparison with other forces", lambda: add_comparison(inputs)))
     chapter: list[Chapter] = []
-    steps.append(("writing the chapter", lambda: chapter.append(assemble(inputs, title))))
+    steps.append(("writing the chapter", lambda: chapter.append(assemble(inputs, title, marking))))
     for done, (what, step) in enumerate(steps):
         logger.info("FMS chapter: %s", what)
         if progress is not None:

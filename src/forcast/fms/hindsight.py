@@ -401,9 +401,12 @@ def hindsight_chart(h: Hindsight, history: int | None = None, ax=None, title: st
             ax.axvspan(e.start.start_time, e.end.end_time, color="grey", alpha=0.15, lw=0, label=e.label)
     ax.axvline(x_hist[-1], color="grey", lw=1, ls="--")
     who = f"{m['force']}: " if m["force"] else ""
-    ax.set_title(title or f"{who}{m['measure'].replace('_', ' ')}, forecast made on {_day(h.origin)} against what "
-                          f"was recorded")
-    ax.set_ylabel(f"{unit_words(series)} per {per_period(series)}")
+    from ..plotting import measure_name
+
+    ax.set_title(title or f"{who}{measure_name(series)}, forecast made on {_day(h.origin)} against what was "
+                          f"recorded")
+    units = unit_words(series)
+    ax.set_ylabel(f"{units[:1].upper() + units[1:]} per {per_period(series)}")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", frameon=False)

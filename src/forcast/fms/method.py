@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .. import datasets
 from ..series import meta
 from .document import BulletList, Paragraph, Section
-from .phrasing import join_words, model_label, number_word, per_period
+from .phrasing import OWN_EXTRACT, join_words, model_label, number_word, per_period, reader_source
 from .tables import events_table, settings_table, when
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,6 +35,16 @@ RISKS = [
     "Population growth or change in the area unlike the past.",
     "Revisions to the published figures: recent data are often revised.",
 ]
+
+
+def _version() -> str:
+    """"version 0.4.0" of the installed package (or "" when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"version {version('forcast')}"
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        return ""
 
 
 def _model_paragraph(inputs: ChapterInputs) -> str:
@@ -109,21 +119,15 @@ def _known_words(r) -> str:
                     f"series jumps because recording changed, not only demand")
     if missing:
         said.append(f"{join_words(missing)}, treated as missing rather than as demand")
-    return (f"For the embedded recorded crime of {meta(r.series)['force']}, forcast declares by default the known "
-            f"breaks in its data notes (forcast's data/README.md, from the published sources): {'; and '.join(said)}. "
-            f"Pass your own events to change this.")
+    return (f"For the published recorded crime of {meta(r.series)['force']}, the breaks known from the published "
+            f"sources are declared: {'; and '.join(said)}.")
 
 
 def _sources(inputs: ChapterInputs) -> list[str]:
     items = []
     for r in inputs.measures:
-        source = str(meta(r.series).get("source") or "").strip()
-        if not source:
-            items.append(f"{r.name}: supplied by the analyst (no source recorded).")
-        elif source in ("DataFrame", "Series") or re.search(r"[/\\][^/\\\s]+\.(csv|xlsx?|xlsm)$", source, re.I):
-            items.append(f"{r.name}: supplied by the analyst ({source}).")
-        else:
-            items.append(f"{r.name}: {source}")
+        source = reader_source(meta(r.series).get("source"))
+        items.append(f"{r.name}: {source}{'.' if source == OWN_EXTRACT else ''}")
     if inputs.comparison is not None:
         items.append(f"Comparison with other forces: {inputs.comparison.rates.attrs['source']}")
         items.append(f"Most similar groups: {datasets.attribution('most_similar_groups')}")
@@ -134,7 +138,10 @@ def _caveats(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> list[st
     items = []
     for r in inputs.measures:
         caveat = meta(r.series).get("caveat")
-        if caveat:
+        if caveat and r.embedded_crime:  # its caveat (better recording from 2014/15) is stated with the trend
+            items.append(f"{r.name}: published Home Office counts; better recording from 2014/15 raised them (see "
+                         f"Current demand and trend).")
+        elif caveat:
             items.append(f"{r.name}: {caveat}")
         if r.stand_in:
             items.append(f"{r.name} are stand-in data, not UK police figures: no public UK police 999 or 101 series "
@@ -169,6 +176,8 @@ def method_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> S
         "below). Means and intervals of financial-year totals are taken from the simulated totals: the 80% interval "
         "holds the middle 80% of them and the 95% interval the middle 95%. A year already partly recorded adds the "
         "recorded periods to each simulated remainder. Intervals are never made by adding up quarterly bounds."))
+    blocks.append(Paragraph(f"The projections were made with forcast {_version()}, open-source software; the "
+                            f"settings below reproduce them."))
     blocks.append(settings_table(inputs))
     notes = list(dict.fromkeys(r.calibration_note for r in inputs.measures))
     if len(notes) == 1:

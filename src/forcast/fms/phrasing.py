@@ -29,6 +29,7 @@ __all__ = [
     "number_word",
     "per_period",
     "projection_phrase",
+    "reader_source",
     "slug",
     "subject",
     "unit_words",
@@ -36,12 +37,14 @@ __all__ = [
 
 #: How models are named in the chapter's tables.
 MODEL_LABELS = {
-    "combination": "Combination (ETS + ARIMA)",
-    "ets": "ETS",
+    "combination": "Combination",
+    "ets": "Exponential smoothing (ETS)",
     "arima": "ARIMA",
     "naive": "Naive",
     "seasonal_naive": "Seasonal naive",
     "drift": "Drift",
+    "no_change": "No change",
+    "same_as_last_year": "Same as last year",
 }
 _MEASURE_NAMES = {"recorded_crime": "Recorded crime", "calls_999": "999 calls", "calls_101": "101 calls",
                   "calls_for_service": "Calls for service", "calls_911": "911 calls"}
@@ -52,16 +55,39 @@ _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "e
 _STAND_IN = "stand-in"
 
 
+#: A local file path or file name in a source text (URLs are not: they are public).
+_FILE_RE = re.compile(r"(?:^|\s)(?:~|\.{1,2})?[/\\]\S|\b[A-Za-z]:\\|\.(?:csv|xlsx?|xlsm|ods|parquet|txt)\b", re.I)
+#: What the chapter says of a series the force supplied from its own file (never the file's path).
+OWN_EXTRACT = "supplied by the force (the analyst's own extract)"
+
+
+def reader_source(source: Any) -> str:
+    """A series' source as the chapter may print it: the published source as given; a local file, a DataFrame or
+    nothing as :data:`OWN_EXTRACT` (a path on the analyst's machine means nothing to a reader and may say too
+    much)."""
+    text = str(source or "").strip()
+    if not text or text in ("DataFrame", "Series") or _FILE_RE.search(text):
+        return OWN_EXTRACT
+    return text
+
+
 def model_words(name: str) -> str:
-    """A model as named in a sentence: "the combination of ETS and ARIMA", "the ETS model"."""
+    """A model as named in a sentence: "the combination of models", "the ETS model", "the seasonal naive model"."""
     if name == "combination":
-        return "the combination of ETS and ARIMA"
-    return f"the {model_label(name)} model"
+        return "the combination of models"
+    if name == "ets":
+        return "the exponential smoothing (ETS) model"
+    label = model_label(name)
+    return f"the {label if label.isupper() else label[0].lower() + label[1:]} model"
 
 
 def model_label(name: str) -> str:
-    """``"combination"`` -> ``"Combination (ETS + ARIMA)"``; unknown names are returned as given."""
-    return MODEL_LABELS.get(name, name)
+    """A model's name in tables and charts: ``"combination"`` -> ``"Combination"``, ``"ets"`` ->
+    ``"Exponential smoothing (ETS)"``; other names capitalised, with spaces for underscores."""
+    if name in MODEL_LABELS:
+        return MODEL_LABELS[name]
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else str(name)
 
 
 def is_stand_in(series: pd.Series) -> bool:

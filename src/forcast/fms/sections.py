@@ -15,11 +15,12 @@ from .. import fiscal
 from ..series import meta
 from .charts import trend_chart
 from .workload_section import workload_section
-from .document import Chapter, Figure, Paragraph, Section, Table
+from .document import DEFAULT_MARKING, Chapter, Figure, Paragraph, Section, Table
 from .method import method_section
 from .phrasing import (cell, in_text, join_words, magnitude, model_label, model_words, number_word, per_period,
-                       projection_phrase, subject, unit_words)
-from .tables import (FY, MeasureTables, comparison_table, headline_table, measure_tables, when)
+                       projection_phrase, reader_source, subject, unit_words)
+from .tables import (FY, LIKE_FOR_LIKE, THIS_METHOD, MeasureTables, calibration_is_independent, comparison_table,
+                     headline_table, measure_tables, shifts_after, when)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import ChapterInputs, MeasureResult
@@ -49,12 +50,7 @@ def _lead(inputs: ChapterInputs, r: MeasureResult, text: str) -> str:
     return text if len(inputs.measures) == 1 else f"{r.name}: {text[0].lower()}{text[1:]}"
 
 
-def _shifts_after(r: MeasureResult, year: str | None) -> list:
-    """Declared level shifts that start after the end of financial year ``year``."""
-    if year is None:
-        return []
-    end = fiscal.parse_financial_year(year).end_time
-    return [e for e in r.events if type(e).__name__ == "LevelShift" and pd.Period(str(e.start)).start_time > end]
+_shifts_after = shifts_after
 
 
 def _shift_words(event, r: MeasureResult) -> str:
@@ -67,7 +63,7 @@ CALIBRATED_SHORT = ("The intervals are calibrated: widened so that past actuals 
                     "them no more often than the stated rates allow (see the method section).")
 #: Said in the summary when intervals are set by past errors (the numbers are in the method section).
 PAST_ERRORS_SHORT = ("The intervals are set by how far past forecasts made this way missed at the same number of "
-                     "years ahead, not by the models' own assumptions (see the method section).")
+                     "years ahead, and are never narrower than the models' own (see the method section).")
 
 
 def summary_section(inputs: ChapterInputs, tables: dict[str, MeasureTables], headline: Table) -> Section:
@@ -92,7 +88,10 @@ def summary_section(inputs: ChapterInputs, tables: dict[str, MeasureTables], hea
         if shifts:
             words, _ = subject(r.series)
             parts.append(f"The comparison with {t.base_year} spans the {_shift_words(shifts[0], r)}, so it is not a "
-                         f"like-for-like change in {words}.")
+                         f"like-for-like change in {words} (marked in the table).")
+            like = cell(shown, i, LIKE_FOR_LIKE) if LIKE_FOR_LIKE in shown.columns else "–"
+            if like != "–":
+                parts.append(f"With the models' estimate of the recording change taken out, the change is {like}.")
         accuracy = _coverage_words(r, t, short=True)
         if accuracy:
             parts.append(accuracy)
@@ -144,7 +143,7 @@ def current_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> 
         blocks += [Paragraph(" ".join(parts)), t.trend]
         figure = trend_chart(shown, frame.iloc[:, 1], f"{inputs.force + ': ' if inputs.force else ''}{r.name}, "
                              f"financial-year totals", f"{unit_words(r.series)} per financial year",
-                             meta(r.series).get("source"))
+                             reader_source(meta(r.series).get("source")))
         blocks.append(Figure(figure, f"{r.name}: the last {number_word(n)} complete financial years, with the "
                              f"change on the year before", f"{r.key}_trend.png"))
     return Section(TITLES["current"], blocks, key="current")
@@ -167,7 +166,7 @@ def projection_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) 
         if shifts and len(t.main_rows):
             parts.append(f"The change into {t.main_rows['financial_year'].iloc[0]} is left out of that description: "
                          f"it spans the {_shift_words(shifts[0], r)}.")
-        parts.append(r.calibration_note if r.calibration is not None else
+        parts.append("How the intervals are set is in the method section." if r.calibration is not None else
                      "The intervals are the models' own (not calibrated on past forecast errors).")
         if "seasonal_naive" in r.forecast.model_names and r.main_model == "combination":
             parts.append(_beside_words(r))
@@ -175,6 +174,7 @@ def projection_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) 
             parts.append(STAND_IN)
         blocks += [Paragraph(" ".join(parts)), t.projection]
         fan = r.forecast.plot()
+        fan.axes[0].set_title(f"{inputs.force + ': ' if inputs.force else ''}{r.name}, projection to {inputs.until}")
         blocks.append(Figure(fan, f"{r.name}: history and projection to {inputs.until}; mean of {main} with its "
                              f"80% and 95% intervals, other models' means as lines",
                              f"{r.key}_fan_chart.png"))
@@ -302,17 +302,18 @@ def accuracy_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) ->
             parts.append(_coverage_words(r, t))
             calibrated = [c for c in t.coverage.frame.columns if c.endswith("calibrated")]
             if calibrated:
-                parts.append(f"With the calibration used in this chapter, the share one year ahead is "
+                parts.append(f"With the intervals set as in this chapter, the share one year ahead is "
                              f"{t.coverage.formatted().at[0, calibrated[0]]}.")
-                if inputs.force and inputs.force in getattr(r.calibration, "series", ()):
-                    parts.append("The calibration was learned from backtests that include these years, so the "
-                                 "calibrated share is not an independent test.")
+            elif r.calibration is not None and not calibration_is_independent(r):
+                parts.append("These are the models' own intervals. The chapter's intervals were set from past "
+                             "forecasts that include these years, so testing them here would not be an independent "
+                             "test; their real-time record is in the method section.")
             blocks += [Paragraph(" ".join(parts)), t.next_year, t.coverage]
             from ..plotting import backtest_chart
 
             chart = backtest_chart(r.backtest, model=r.main_model, legend=False,
                                    title=f"{inputs.force + ': ' if inputs.force else ''}{r.name}, past forecasts "
-                                   f"({model_label(r.main_model)})")
+                                   f"by {model_words(r.main_model).removeprefix('the ')}")
             blocks.append(Figure(chart,
                                  f"{r.name}: past financial-year forecasts (mean and 95% interval, one colour per "
                                  f"origin) against the actual totals", f"{r.key}_backtest.png"))
@@ -324,7 +325,7 @@ def accuracy_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) ->
                 f"{figures.financial_year} and an actual of {shown.at[reported, 'Actual']} ({figures.source}). The "
                 f"force's own counts differ slightly from the published Home Office series used here (different "
                 f"extraction dates and revisions)."))
-            blocks += [Paragraph(outcome.statement()), table]
+            blocks += [Paragraph(_check_words(r, figures, outcome, shown)), table]
         if t.hindsight is not None:
             from .hindsight import hindsight_blocks
 
@@ -334,7 +335,7 @@ def accuracy_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) ->
 
 
 # ---------------------------------------------------------------------------------------------- chapter
-def assemble(inputs: ChapterInputs, title: str | None = None) -> Chapter:
+def assemble(inputs: ChapterInputs, title: str | None = None, marking: str | None = DEFAULT_MARKING) -> Chapter:
     """The chapter from the computed results: tables first, then the sections that quote them."""
     tables = {r.key: measure_tables(r) for r in inputs.measures}
     headline = headline_table(inputs, tables)
@@ -349,10 +350,49 @@ def assemble(inputs: ChapterInputs, title: str | None = None) -> Chapter:
     ]
     sections = [s for s in sections if s is not None]
     names = join_words([r.name for r in inputs.measures])
-    last = max(r.series.index[-1].end_time for r in inputs.measures)
-    metadata = {"Force": inputs.force, "Measures": names, "Data to": f"{last:%d %B %Y}", "Projected to": inputs.until}
+    ends = [(r.name, r.series.index[-1].end_time) for r in inputs.measures]
+    data_to = "; ".join(f"{name}: {_day(end)}" for name, end in ends) if len({e for _, e in ends}) > 1 \
+        else _day(ends[0][1])
+    metadata = {"Force": inputs.force, "Measures": names, "Data to": data_to, "Projected to": inputs.until}
     if inputs.force is None:
         del metadata["Force"]
     default = "Force Management Statement: demand" + (f", {inputs.force}" if inputs.force else "")
     return Chapter(title or default, sections,
-                   subtitle=f"{names}: current demand and projection to {inputs.until}", metadata=metadata)
+                   subtitle=f"{names}: current demand and projection to {inputs.until}", metadata=metadata,
+                   marking=marking)
+
+
+def _day(stamp: pd.Timestamp) -> str:
+    """"31 March 2023"."""
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def _check_words(r: MeasureResult, figures, outcome, shown: pd.DataFrame) -> str:
+    """The check of a published forecast in words, quoting the check table as displayed: the forecast this method
+    made with the data known at the check's origin, and the force's own, each against the actual."""
+    top = max(outcome.levels)
+    ours = shown.index[(shown["Forecast"] == THIS_METHOD) & (shown["Model"] == model_label(outcome.model))]
+    i = ours[0] if len(ours) else shown.index[shown["Forecast"] == THIS_METHOD][0]
+    reported = shown.index[shown["Forecast"] == "Reported by the force"][0]
+    raw = outcome.table()
+    seen = int(raw.loc[(raw["forecast"] != "reported")].iloc[0]["observed_part"])
+    per_year = {"quarterly": 4, "monthly": 12, "annual": 1}.get(meta(r.series)["frequency"])
+    recorded = (f", with {number_word(seen)} of the {number_word(per_year)} {per_period(r.series)}s of "
+                f"{figures.financial_year} recorded" if per_year else "")
+    inside = shown.at[i, f"Inside {top:g}%"] == "Yes"
+    total = getattr(outcome, "series_total", None)
+    published = (f" For the same year the published Home Office series gives {total:,.0f}." if total is not None
+                 else "")
+
+    def off(row) -> str:
+        error = shown.at[row, "Error (%)"]
+        if magnitude(error) == "0.0%":
+            return "about right"
+        high = error.startswith(("-", "\u2212"))
+        return f"{magnitude(error)} too {'high' if high else 'low'}"
+
+    return (f"Made the same way on {shown.at[i, 'Made at']}{recorded}, {model_words(outcome.model)} forecast "
+            f"{shown.at[i, 'Predicted']} {unit_words(r.series)} for {figures.financial_year} ({top:g}% interval "
+            f"{shown.at[i, f'{top:g}% low']}–{shown.at[i, f'{top:g}% high']}): {off(i)} against the force's actual "
+            f"of {shown.at[i, 'Actual']}, which was {'inside' if inside else 'outside'} the interval. The force's "
+            f"own forecast was {off(reported)}.{published}")

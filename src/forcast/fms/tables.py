@@ -168,7 +168,7 @@ def backtest_tables(r: MeasureResult) -> tuple[Table | None, Table | None]:
         cov[f"Inside {lv:g}% interval"] = [int(inside.loc[k, f"inside_{lv:g}"]) for k in keys]
     for lv in bt.levels:
         cov[f"Share inside {lv:g}%"] = 100 * scores[f"coverage_{lv:g}"].to_numpy()
-    if r.calibration is not None:
+    if r.calibration is not None and calibration_is_independent(r):
         calibrated = evaluate(bt.widened(r.calibration))
         cov[f"Share inside {top:g}%, calibrated"] = 100 * calibrated[f"coverage_{top:g}"].to_numpy()
     cov["Average error (%)"] = scores["mape"].to_numpy()
@@ -179,11 +179,23 @@ def backtest_tables(r: MeasureResult) -> tuple[Table | None, Table | None]:
     return next_table, coverage
 
 
+def calibration_is_independent(r: MeasureResult) -> bool:
+    """True when the measure's intervals were calibrated on other series than its own, so testing the calibrated
+    intervals on its past forecasts is an independent test (a calibration learned on this force is not)."""
+    learned_on = {str(s) for s in getattr(r.calibration, "series", ())}
+    own = {str(n) for n in (meta(r.series)["force"], r.series.name) if n}
+    return r.calibration is not None and not (learned_on & own)
+
+
+#: What the chapter calls its own forecasts in the check table (beside the force's published one).
+THIS_METHOD = "This method"
+
+
 def check_table(r: MeasureResult, number: int, outcome: Any) -> Table:
     t = outcome.table()
     levels = outcome.levels
     frame = pd.DataFrame({
-        "Forecast": np.where(t["forecast"] == "reported", "Reported by the force", "forcast"),
+        "Forecast": np.where(t["forecast"] == "reported", "Reported by the force", THIS_METHOD),
         MODEL: [("–" if m == "reported" else model_label(m)) for m in t["model"]],
         "Made at": [None if f == "reported" else f"{pd.Timestamp(o):%d %b %Y}" for f, o in zip(t["forecast"],
                                                                                                 t["origin"])],
@@ -210,23 +222,71 @@ def models_table(r: MeasureResult) -> Table:
                  f"for its complexity)", {"AICc": "{:,.1f}"}, key=f"{r.key}_models")
 
 
+CHANGE, LIKE_FOR_LIKE, NOT_LIKE_FOR_LIKE = "Change from last complete year", "Like-for-like change", "\u2020"
+
+
+def shifts_after(r: MeasureResult, year: str | None) -> list:
+    """Declared level shifts that start after the end of financial year ``year`` (recording changes between it and
+    the projection)."""
+    if year is None:
+        return []
+    end = fiscal.parse_financial_year(year).end_time
+    return [e for e in r.events if type(e).__name__ == "LevelShift" and pd.Period(str(e.start)).start_time > end]
+
+
+def like_for_like(r: MeasureResult, t: MeasureTables, projected: float) -> float:
+    """The change from the last complete year with the declared level shifts after it taken out: the base year moved
+    onto the new recording basis by the estimated effect of each shift (the main model's estimate, else the mean of
+    the models that estimate it). NaN when no model estimates one of the shifts."""
+    effects = r.forecast.event_effects()
+    per_year = {"quarterly": 4, "monthly": 12, "annual": 1, "weekly": 52.18, "daily": 365.25}[
+        meta(r.series)["frequency"]]
+    base = t.base_total
+    for shift in shifts_after(r, t.base_year):
+        rows = effects[effects["event"] == shift.label] if len(effects) else effects
+        own = rows[rows["model"] == r.main_model] if len(rows) else rows
+        chosen = own if len(own) else rows
+        if not len(chosen):
+            return float("nan")
+        base += float(chosen["effect"].mean()) * per_year
+    return 100 * (projected / base - 1) if base else float("nan")
+
+
 def headline_table(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> Table:
-    rows = []
-    for r in inputs.measures:
+    """The summary's table. A change from the last complete year across a declared recording change is marked in
+    the table itself, with the like-for-like change beside it where the models estimate the change's size."""
+    rows, marks, spans = [], {}, []
+    for i, r in enumerate(inputs.measures):
         t = tables[r.key]
         last = t.main_rows.iloc[-1]
         top = max(r.forecast.levels)
         change = np.nan if t.base_total is None else 100 * (last["mean"] / t.base_total - 1)
+        shifts = shifts_after(r, t.base_year)
         rows.append({"Measure": r.name, "Last complete year": t.base_year or "–",
                      "Total in last complete year": t.base_total, "Projected year": last["financial_year"],
                      "Projected (mean)": last["mean"], f"{top:g}% low": last[f"lower_{top:g}"],
-                     f"{top:g}% high": last[f"upper_{top:g}"], "Change from last complete year": change})
+                     f"{top:g}% high": last[f"upper_{top:g}"], CHANGE: change,
+                     LIKE_FOR_LIKE: like_for_like(r, t, float(last["mean"])) if shifts and not np.isnan(change)
+                     else np.nan})
+        if shifts and not np.isnan(change):
+            marks[(i, CHANGE)] = NOT_LIKE_FOR_LIKE
+            frequency = meta(r.series)["frequency"]
+            spans += [f"{e.label} from {when(e.start, frequency)}" for e in shifts]
     frame = pd.DataFrame(rows)
-    frame["Change from last complete year"] = percent(frame["Change from last complete year"])
+    frame[CHANGE] = percent(frame[CHANGE])
+    frame[LIKE_FOR_LIKE] = percent(frame[LIKE_FOR_LIKE])
+    if not marks:
+        frame = frame.drop(columns=LIKE_FOR_LIKE)
     formats = {c: COUNT for c in frame.columns if c.startswith(("Total", "Projected (")) or c.endswith(("low", "high"))}
-    formats["Change from last complete year"] = PCT
+    formats.update({c: PCT for c in (CHANGE, LIKE_FOR_LIKE) if c in frame.columns})
+    note = None
+    if marks:
+        note = (f"{NOT_LIKE_FOR_LIKE} Not like for like: the change spans a declared recording change "
+                f"({'; '.join(dict.fromkeys(spans))}). {LIKE_FOR_LIKE}: the last complete year moved onto the new "
+                f"recording basis by the models' estimate of its size (the level shifts in the projection section); "
+                f"– where no model estimates it.")
     return Table(frame, f"Headline: projected demand in {inputs.until} against the last complete financial year",
-                 formats, key="headline")
+                 formats, key="headline", marks=marks, note=note)
 
 
 def comparison_table(comparison: Any) -> Table:
@@ -262,7 +322,7 @@ def settings_table(inputs: ChapterInputs) -> Table:
 
 
 def events_table(inputs: ChapterInputs) -> Table | None:
-    basis = {"known": "known break in the embedded data (forcast's default)",
+    basis = {"known": "known break in the published series (declared by default)",
              "given": "declared by the analyst"}
     rows = []
     for r in inputs.measures:
