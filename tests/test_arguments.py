@@ -92,7 +92,7 @@ def test_until_eighty_years_away_is_refused_unless_asked(series):
     message = refused(FinancialYearError, f"`until` must end at most {MAX_HORIZON_YEARS} financial years after the "
                       "last complete one in the data (2017/18), so 2027/28 at the latest. Got '2097/98', 80 years "
                       "ahead.", lambda: forcast.forecast(series, until="2097/98", **FAST))
-    assert "allow_long_horizon=True (command line: --allow-long-horizon)" in message
+    assert "pass allow_long_horizon=True to forcast.forecast (`forcast forecast --allow-long-horizon`)" in message
     fc = forcast.forecast(series, until="2029/30", allow_long_horizon=True, **FAST)
     assert fc.financial_years()["financial_year"].iloc[-1] == "2029/30"
 

@@ -96,8 +96,8 @@ def _too_far(name: str, given: Any, fy: pd.Period, complete: pd.Period) -> None:
         f"`{name}` must end at most {MAX_HORIZON_YEARS} financial years after the last complete one in the data "
         f"({fiscal.label(complete)}), so {fiscal.label(complete + MAX_HORIZON_YEARS)} at the latest. Got {given!r}, "
         f"{'more than ' if name == 'h' and not isinstance(given, str) else ''}{ahead} years ahead. Intervals that "
-        f"far ahead say little; choose a nearer year, or pass allow_long_horizon=True (command line: "
-        f"--allow-long-horizon) to forecast that far anyway."
+        f"far ahead say little; choose a nearer year, or pass allow_long_horizon=True to forcast.forecast "
+        f"(`forcast forecast --allow-long-horizon`) to forecast that far anyway."
     )
 
 
