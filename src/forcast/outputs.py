@@ -10,6 +10,8 @@ Every file forcast writes goes through this module, so no reader ever sees a hal
   renames anything else in an output folder, so a user's ``notes.txt`` next to ``chapter.md`` survives every
   re-run. :class:`OutputFolder` applies the rule to a whole run: every path it writes must lie inside the folder,
   and no path may be written twice in one run (two outputs claiming the same file is a bug, not an overwrite).
+  The command line goes further (:class:`forcast.out_folder.OutputRun`): it refuses a folder that holds files
+  forcast did not write, or outputs edited since, and keeps a manifest of what it wrote.
 
 * **Spreadsheet safety.** Text cells (and column names) of every CSV that start with ``=``, ``+``, ``-``, ``@``, a
   tab or a carriage return are written with a leading ``'`` (:func:`spreadsheet_safe`), so Excel shows them as text
