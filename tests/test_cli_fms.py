@@ -103,6 +103,35 @@ def test_fms_bad_options_exit_2_with_a_message(tmp_path, argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+def test_fms_marking_and_template(tmp_path, calls_csv, capsys):
+    template = tmp_path / "force.dotx"
+    force = docx.Document()
+    force.styles["Normal"].font.name = "Georgia"
+    force.save(str(tmp_path / "force.docx"))
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "force.docx") as source, zipfile.ZipFile(template, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            target.writestr(item, data)
+    out = tmp_path / "fms"
+    code = main(["fms", "--force", "My Force", "--no-recorded-crime", "--out", str(out), *FAST,
+                 "--measure", "999 calls", str(calls_csv), "--marking", "OFFICIAL-SENSITIVE", "--template",
+                 str(template)])
+    assert code == 0, capsys.readouterr().err
+    doc = docx.Document(str(out / "chapter.docx"))
+    assert doc.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+    assert doc.styles["Normal"].font.name == "Georgia"
+    assert (out / "chapter.md").read_text(encoding="utf-8").startswith("**OFFICIAL-SENSITIVE**")
+    # refused before any work: a template that is not there, or one without the Word document
+    for argv, message in ((["--template", str(tmp_path / "missing.dotx")], "does not exist"),
+                          (["--template", str(template), "--formats", "md"], "--template shapes the Word document")):
+        code = main(["fms", "--force", "Lancashire", "--out", str(tmp_path / "no"), *FAST, *argv])
+        assert code == 2 and message in capsys.readouterr().err
+
+
 def test_fms_unknown_force_suggests_no_recorded_crime(tmp_path, capsys):
     code = main(["fms", "--force", "Lancashir", "--out", str(tmp_path), *FAST])
     assert code == 2

@@ -65,6 +65,12 @@ def add_parser(sub) -> None:
     p.add_argument("--title", help="chapter title (default: 'Force Management Statement: demand, FORCE')")
     p.add_argument("--formats", default=",".join(FORMATS),
                    help="comma-separated output formats: md, html, docx (default all three)")
+    p.add_argument("--marking", default="OFFICIAL", metavar="TEXT",
+                   help="protective marking at the top and bottom of every page (default OFFICIAL, e.g. "
+                   "OFFICIAL-SENSITIVE; '' for none)")
+    p.add_argument("--template", metavar="FILE",
+                   help="the force's Word template (.dotx or .docx): chapter.docx is built on its styles and page "
+                   "setup")
     p.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
     add_out_arguments(p, help="folder for the chapter and its tables and figures")
     p.set_defaults(run=run)
@@ -172,6 +178,13 @@ def run(args: argparse.Namespace) -> int:
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ParameterError(f"--formats must list one or more of md, html, docx. Got {args.formats!r}.")
+    if args.template is not None:
+        from ..fms.docx_fields import open_template
+
+        if "docx" not in formats:
+            raise ParameterError(f"--template shapes the Word document, but --formats {args.formats!r} leaves it out. "
+                                 f"Add docx to --formats or drop --template.")
+        open_template(args.template)  # a missing or broken template fails before any work
     out_run = open_run(args, "fms")  # the folder is checked before any work
     measures = measures_from_args(args)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
@@ -182,11 +195,12 @@ def run(args: argparse.Namespace) -> int:
                                 known_events=_known_events(args, measures),
                                 n_paths=args.n_paths, backtest=not args.no_backtest,
                                 calibration=None if args.no_calibration else "default", title=args.title,
-                                models=models, progress=progress, workload=workload_from_args(args))
+                                models=models, progress=progress, workload=workload_from_args(args),
+                                marking=args.marking or None)
     finally:
         close()
     with out_run:
-        written = chapter.write(out_run, formats=formats)
+        written = chapter.write(out_run, formats=formats, template=args.template)
     report(out_run)
     out = out_run.path
     documents = [written[f].name for f in formats]
