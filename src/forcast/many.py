@@ -26,7 +26,7 @@ import pandas as pd
 
 from .errors import ColumnError, ParameterError
 from .parallel import run_tasks, series_seed
-from .reconcile import TOTAL, Hierarchy, ReconciliationError, history_shares, reconcile_paths
+from .reconcile import TOTAL, Hierarchy, ReconciliationError, reconcile_group
 
 logger = logging.getLogger(__name__)
 
@@ -218,8 +218,6 @@ def forecast_many(
     series' ids gives its seed. Other keywords (``until``, ``h``, ``models``, ``n_paths``, ``calibration``,
     ``known_events``, ...) go to :func:`forcast.forecast` for every series.
     """
-    if "events" in forecast_options and forecast_options["events"]:
-        logger.info("the same events are declared for every series")
     ids = tuple([id_columns] if isinstance(id_columns, str) else id_columns)
     items = _items(data, ids, period_column, value_column, seed)
     tasks = _tasks("forecast", items, ids, dict(forecast_options), dict(load_options or {}), reconcile, keep_paths)
@@ -322,80 +320,12 @@ def _tables(kind: str, result) -> dict:
 
 def _reconcile(task: _Task, fitted: dict, failed: set) -> dict:
     h, pos = task.hierarchy, task.pos
-    totals = [ids for ids in fitted if ids[pos] == h.total]
     every = [it.ids for it in task.items]
-    total_ids = next((ids for ids in every if ids[pos] == h.total), None)
-    if total_ids is None:
+    if not any(ids[pos] == h.total for ids in every):
         raise ReconciliationError(f"No {h.total!r} series among {every!r}, so there is nothing to add up to.")
     if failed:
         raise ReconciliationError(f"{len(failed)} series of this group failed ({', '.join(map(repr, failed))}).")
-    if not totals:
-        raise ReconciliationError(f"The group {every!r} needs the {h.total!r} series and at least one part.")
     return reconcile_group(fitted, h, pos)
-
-
-def reconcile_group(results: dict, hierarchy: Hierarchy, position: int) -> dict:
-    """``{ids: Forecast or Backtest}`` of one group (the total and its parts) with every model's paths
-    reconciled by ``hierarchy``; ``position`` is the index of ``hierarchy.over`` in the ids. A backtest is
-    reconciled origin by origin (top-down shares from the history up to each origin)."""
-    from .backtest import Backtest
-
-    total_ids = next((ids for ids in results if ids[position] == hierarchy.total), None)
-    parts = [ids for ids in results if ids[position] != hierarchy.total]
-    if total_ids is None or not parts:
-        raise ReconciliationError(f"The group {list(results)!r} needs the {hierarchy.total!r} series and at least "
-                                  f"one part.")
-    if isinstance(results[total_ids], Backtest):
-        return _reconcile_backtests(results, total_ids, parts, hierarchy)
-    return _reconcile_forecasts(results, total_ids, parts, hierarchy)
-
-
-def _reconcile_forecasts(fitted: dict, total_ids: tuple, parts: list, h: Hierarchy) -> dict:
-    total = fitted[total_ids]
-    others = [fitted[p] for p in parts]
-    if any(not o.index.equals(total.index) for o in others):
-        raise ReconciliationError(f"The forecast periods differ within the group (the total's: {total.index[0]} "
-                                  f"to {total.index[-1]}); every series must end in the same period.")
-    shares = history_shares([o.series.to_numpy() for o in others], _periods_per_year(total.series))
-    new = {ids: dict(f.simulated) for ids, f in fitted.items()}
-    for model in [m for m in total.simulated if all(m in o.simulated for o in others)]:
-        rec_total, rec_parts = reconcile_paths(total.simulated[model], [o.simulated[model] for o in others],
-                                               h.method, h.coupling, shares)
-        new[total_ids][model] = rec_total
-        for ids, paths in zip(parts, rec_parts):
-            new[ids][model] = paths
-    note = f"Reconciled with the other series over {h.over} ({h.method}, {h.coupling} coupling)."
-    return {ids: dataclasses.replace(f, simulated=new[ids], notes=[*f.notes, note]) for ids, f in fitted.items()}
-
-
-def _reconcile_backtests(fitted: dict, total_ids: tuple, parts: list, h: Hierarchy) -> dict:
-    from .backtest import Backtest, Fold
-
-    total = fitted[total_ids]
-    others = [fitted[p] for p in parts]
-    if any([f.origin for f in o.folds] != [f.origin for f in total.folds] for o in others):
-        raise ReconciliationError("The backtest origins differ within the group; give the same `origins`.")
-    folds = {ids: [] for ids in fitted}
-    for j, tf in enumerate(total.folds):
-        ofs = [o.folds[j] for o in others]
-        train = [o.series.loc[:tf.origin].to_numpy() for o in others]
-        shares = history_shares(train, _periods_per_year(total.series))
-        paths = {ids: dict(f.folds[j].paths) for ids, f in fitted.items()}
-        for model in [m for m in tf.paths if all(m in of.paths for of in ofs)]:
-            rt, rp = reconcile_paths(tf.paths[model], [of.paths[model] for of in ofs], h.method, h.coupling, shares)
-            paths[total_ids][model] = rt
-            for ids, p in zip(parts, rp):
-                paths[ids][model] = p
-        for ids, f in fitted.items():
-            fold = f.folds[j]
-            folds[ids].append(Fold(fold.origin, fold.index, paths[ids], fold.events, fold.notes, fold.specifications))
-    return {ids: Backtest(f.series, f.splitter, f.levels, folds[ids], f.seed, f.n_paths, f.calibration)
-            for ids, f in fitted.items()}
-
-
-def _periods_per_year(series: pd.Series) -> int:
-    last = series.index[-1]
-    return max(1, int((series.index.start_time > last.end_time - pd.DateOffset(years=1)).sum()))
 
 
 # ---------------------------------------------------------------------------------------------- gathering

@@ -6,7 +6,6 @@ import argparse
 import math
 import os
 
-from ..errors import ParameterError
 from ._out import add_out_arguments, open_run, report
 from .forecast_cmd import (add_model_arguments, add_series_arguments, events_from_args, known_events_without,
                            load_from_args)

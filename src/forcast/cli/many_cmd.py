@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 
 from ..errors import ParameterError
 
@@ -72,21 +71,25 @@ def _known(args: argparse.Namespace) -> str:
 
 def run_forecast(args: argparse.Namespace) -> int:
     from ..many import forecast_many
-    from ..outputs import prepare_out_dir, write_csv_atomic
+    from ._out import open_run, report
     from .forecast_cmd import events_from_args, horizon_from_args
 
     data = series_from_args(args)
+    out_run = open_run(args, "forecast", FORECAST_FILES)  # the folder is checked before any work
     options = dict(until=args.until, h=horizon_from_args(args),
                    models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
                    events=events_from_args(args), calibration=args.calibration, known_events=_known(args))
-    if getattr(args, "allow_long_horizon", False):
-        options["allow_long_horizon"] = True
+    for flag in ("allow_long_horizon", "allow_short_history"):
+        if getattr(args, flag, False):
+            options[flag] = True
     result = forecast_many(data, ["force", "offence_group"], reconcile=_hierarchy(args), n_jobs=args.workers,
                            progress=True, seed=args.seed, **options)
-    out = prepare_out_dir(Path(args.out))
     tables = (result.financial_years(), result.table(), result.models, result.notes, result.failures)
-    for frame, name in zip(tables, FORECAST_FILES):
-        write_csv_atomic(frame, out / name, index=False)
+    with out_run as out:
+        for frame, name in zip(tables, FORECAST_FILES):
+            out.write_csv(name, frame, index=False)
+    report(out_run)
+    out = out_run.path
     fy = result.financial_years()
     n = fy.groupby(["force", "offence_group"]).ngroups if len(fy) else 0
     print(f"Forecast {n} series ({fy['force'].nunique() if n else 0} forces"
@@ -119,10 +122,11 @@ def run_backtest(args: argparse.Namespace, options: dict) -> int:
 
     from .. import metrics
     from ..many import backtest_many
-    from ..outputs import prepare_out_dir, save_figure_atomic, write_csv_atomic
+    from ._out import open_run, report
     from .backtest_cmd import FILES, _chart
 
     data = series_from_args(args)
+    out_run = open_run(args, "backtest", (*FILES, "failures.csv"))  # the folder is checked before any work
     options = dict(options)
     options.pop("known")
     options["known_events"] = _known(args)
@@ -130,7 +134,6 @@ def run_backtest(args: argparse.Namespace, options: dict) -> int:
     ids = ["force", "offence_group"]
     result = backtest_many(data, ids, reconcile=_hierarchy(args), n_jobs=args.workers, progress=True, seed=seed,
                            **options)
-    out = prepare_out_dir(Path(args.out))
     by = ("offence_group", "model", "horizon_year") if args.by else ("model", "horizon_year")
     table = pd.concat([
         metrics.summarise_scores(result.fy_scores, by=by).assign(basis="financial_year"),
@@ -138,14 +141,17 @@ def run_backtest(args: argparse.Namespace, options: dict) -> int:
     ], ignore_index=True)
     table = table[["basis", *[c for c in table.columns if c != "basis"]]]
     periods, fy = _with_series(result.table()), _with_series(result.financial_years())
-    write_csv_atomic(periods, out / FILES[0], index=False)
-    write_csv_atomic(fy, out / FILES[1], index=False)
-    write_csv_atomic(table, out / FILES[2], index=False)
     totals = fy[fy["offence_group"] == "Total"]
     charts = [{"financial_years": rows, "name": force} for force, rows in totals.groupby("force", sort=False)]
-    if charts:
-        save_figure_atomic(_chart(charts), out / FILES[3])
-    write_csv_atomic(result.failures, out / "failures.csv", index=False)
+    with out_run as out:
+        out.write_csv(FILES[0], periods, index=False)
+        out.write_csv(FILES[1], fy, index=False)
+        out.write_csv(FILES[2], table, index=False)
+        if charts:
+            out.save_figure(FILES[3], _chart(charts))
+        out.write_csv("failures.csv", result.failures, index=False)
+    report(out_run)
+    out = out_run.path
     shown = table[(table["basis"] == "financial_year") & ((table["offence_group"] == "Total") if args.by else True)][
         [*by, "n", "mape", "mase", "coverage_80", "coverage_95", "crps"]]
     n = fy.groupby(ids).ngroups if len(fy) else 0
