@@ -174,7 +174,8 @@ class OutputRun(OutputFolder):
             raise OutputError(
                 f"Another forcast run (`forcast {info.get('command', '?')}`, process {pid}, started "
                 f"{info.get('started', '?')}) is writing into {str(self.path)!r}. Wait for it to finish, or choose "
-                f"another folder."
+                f"another folder. If no forcast run is going on (the process number was reused), delete "
+                f"{str(marker)!r}."
             )
         self.notes.append(interrupted_note(self.path, info))
         removed = remove_temporary_files(self.path)
