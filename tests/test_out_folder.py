@@ -117,7 +117,15 @@ def test_edited_output_is_refused_unless_overwrite(tmp_path):
     assert snapshot(tmp_path) == before
     run = write_run(tmp_path, {"a.csv": "x\n", "b.csv": "y\n"}, overwrite=True)
     assert (tmp_path / "b.csv").read_text() == "y\n"
-    assert run.notes == ["Replaced 1 edited output(s), as --overwrite asked: 'b.csv'."]
+    assert run.notes == ["--overwrite: replacing or removing 1 edited output(s): 'b.csv'."]
+
+
+def test_files_the_user_deleted_leave_the_record(tmp_path):
+    write_run(tmp_path, {"a.csv": "x\n"}, command="check")
+    write_run(tmp_path, {"b.csv": "y\n"}, command="forecast")
+    (tmp_path / "a.csv").unlink()
+    write_run(tmp_path, {"b.csv": "y\n"}, command="forecast")
+    assert set(read_manifest(tmp_path)) == {"b.csv"}
 
 
 def test_edits_to_another_command_s_outputs_do_not_block(tmp_path):
@@ -314,7 +322,7 @@ def test_cli_fms_removes_the_outputs_of_a_measure_taken_out_and_keeps_edits_unle
     assert (tmp_path / "fm" / "tables" / "101_calls_projection.csv").exists()
     assert main([*common, "--overwrite"]) == 0
     err = capsys.readouterr().err
-    assert "Replaced 1 edited output(s), as --overwrite asked: 'chapter.md'." in err
+    assert "--overwrite: replacing or removing 1 edited output(s): 'chapter.md'." in err
     assert "Removed 5 stale output(s) of an earlier `forcast fms` that this run did not write: " \
            "'figures/101_calls_fan_chart.png', 'figures/101_calls_trend.png', 'tables/101_calls_models.csv', " \
            "'tables/101_calls_projection.csv', 'tables/101_calls_trend.csv'." in err

@@ -148,7 +148,7 @@ class OutputRun(OutputFolder):
                 f"choose another folder, or give --overwrite (overwrite=True) to replace them anyway."
             )
         if edited:
-            self.notes.append(f"Replaced {len(edited)} edited output(s), as --overwrite asked: {_listing(edited)}.")
+            self.notes.append(f"--overwrite: replacing or removing {len(edited)} edited output(s): {_listing(edited)}.")
 
     def _check_inputs(self) -> None:
         root = self.path.resolve()
@@ -261,6 +261,7 @@ class OutputRun(OutputFolder):
                     self.stale_removed.append(rel)
                     _remove_empty_parents(target.parent, self.path)
             del files[rel]
+        files = {k: v for k, v in files.items() if (self.path / k).is_file()}  # forget what the user deleted
         files.update(self._hashes)
         self._save_manifest(files)
         with contextlib.suppress(OSError):
