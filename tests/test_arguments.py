@@ -109,9 +109,13 @@ def test_beyond_what_dates_can_hold_is_refused_even_when_asked(series):
 
 
 # --- events, models, min_after_shift ----------------------------------------------------------------------
-@pytest.mark.parametrize("where", ["forecast", "check", "backtest"])
+@pytest.mark.parametrize("where", ["forecast", "check", "backtest", "chapter"])
 def test_events_given_as_a_string_are_refused(series, where):
+    from forcast.fms import build_chapter
+
     calls = {"forecast": lambda: forcast.forecast(series, events="2018-04:change", **FAST),
+             "chapter": lambda: build_chapter("Testshire", measures=[series], events="2018-04:change",
+                                              backtest=False),
              "check": lambda: check(series, financial_year="2017/18", origin="2017-03-31", events="2018-04:change",
                                     **FAST),
              "backtest": lambda: forcast.backtest(series, events="2018-04:change", models=["naive"], n_paths=100)}

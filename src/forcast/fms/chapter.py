@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pandas as pd
 
 from .. import _datafiles, datasets, fiscal
-from ..arguments import check_models, check_n_paths, check_seed
+from ..arguments import check_events, check_models, check_n_paths, check_seed
 from ..errors import ForcastError, ParameterError
 from ..known_events import declared_events
 from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED
@@ -222,6 +222,8 @@ def build_chapter(
             or hasattr(calibration, "apply")):
         raise ParameterError(f"`calibration` must be 'default', None or a Calibration. Got {calibration!r}.")
     n_paths = check_n_paths(n_paths)
+    if isinstance(events, (str, bytes)):
+        check_events(events)  # a lone string is not a list of events (refused, saying how to write one)
     if marking is not None and (not isinstance(marking, str) or "\n" in marking):
         raise ParameterError(f"`marking` must be one line of text such as 'OFFICIAL', or None. Got {marking!r}.")
     bt_paths = min(n_paths, CHAPTER_BACKTEST_PATHS)
