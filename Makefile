@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 OUT    ?= out
 
-.PHONY: run test test-fast bench clean
+.PHONY: run test test-fast fuzz bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ test: $(VENV)/.installed
 
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest
+
+# The loading fuzz suite at 10,000 examples per target (load_series, load_calls, forecast --csv); `make test` runs
+# it at 1,000. Any exception that is not a forcast error fails. `make -j3 fuzz` runs the three targets at once.
+FUZZ_TARGETS = load_series load_calls cli_forecast_csv
+.PHONY: $(addprefix fuzz-,$(FUZZ_TARGETS))
+fuzz: $(addprefix fuzz-,$(FUZZ_TARGETS))
+$(addprefix fuzz-,$(FUZZ_TARGETS)): fuzz-%: $(VENV)/.installed
+	FORCAST_FUZZ_PROFILE=fuzz $(PY) -m pytest -m slow tests/test_fuzz.py -k "$*_raises" -p no:cacheprovider \
+	    -o addopts="-ra --strict-markers"
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/forecast_speed.py

@@ -14,6 +14,10 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("forcast", deadline=None, max_examples=60,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("forcast")
+# The fuzz suite (tests/test_fuzz.py) runs as many examples per target as FORCAST_FUZZ_PROFILE says: "fuzz-ci"
+# (default, what `make test` and CI run) or "fuzz" (`make fuzz`).
+settings.register_profile("fuzz-ci", deadline=None, max_examples=1_000, suppress_health_check=list(HealthCheck))
+settings.register_profile("fuzz", deadline=None, max_examples=10_000, suppress_health_check=list(HealthCheck))
 
 
 def seasonal_series(n: int = 51, freq: str = "Q-DEC", start: str = "2006Q2", level: float = 30000.0,
