@@ -285,7 +285,8 @@ def backtest(
         last = origin + h
         applied, notes = observable_events(events, train.index, min_after_shift)
         fc = forecast(train, until=fiscal.financial_year_label(last.start_time), models=specs, levels=levels,
-                      n_paths=n_paths, seed=seed, events=applied, calibration=calibration, known_events="none")
+                      n_paths=n_paths, seed=seed, events=applied, calibration=calibration, known_events="none",
+                      allow_short_history=True)  # the splitter's min_history decides how short a history may be
         paths = {name: p[:, :h] for name, p in fc.simulated.items()}
         specs_used = {name: m.describe().get("specification") for name, m in fc.fitted.items()}
         folds.append(Fold(origin, fc.index[:h], paths, applied, [*notes, *fc.notes], specs_used))

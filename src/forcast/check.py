@@ -188,7 +188,7 @@ def check(
         names = {(m.name if isinstance(m, Model) else str(m).lower()) for m in specs}
         specs += [b for b in BASELINES if b not in names]
     fc = forecast(train, until=label, models=specs, levels=levels, n_paths=n_paths, seed=seed, events=applied,
-                  calibration=calibration, known_events="none")
+                  calibration=calibration, known_events="none", allow_short_history=True)
     if last.end_time.normalize() != end:
         notes.insert(0, f"the origin {end:%d %b %Y} falls inside {last + 1}; the data used end with {last}")
     shifts = [e for e in applied if type(e).__name__ == "LevelShift"]
