@@ -277,6 +277,9 @@ def test_reported_forecast_is_checked_against_the_force_figures(lancashire_fast)
     check = lancashire_fast.tables_by_key()["recorded_crime_check"].formatted()
     reported = check[check["Forecast"] == "Reported by the force"].iloc[0]
     assert (reported["Predicted"], reported["Actual"], reported["Error"]) == ("168,705", "167,436", "-1,269")
+    cells = check.to_numpy().ravel().tolist()
+    assert not [c for c in cells if c in ("<NA>", "NaN", "nan", "None", "")]  # blanks show as a dash
+    assert reported["Model"] == reported["Made at"] == reported["Inside 95%"] == "–"
     text = " ".join(paragraphs(section(lancashire_fast, "accuracy")))
     assert "Lancashire reported a forecast of 168,705 recorded crimes for 2018/19" in text
     assert "gives 166,292" in text  # the published series' own 2018/19 total, set beside the force's figure
@@ -411,13 +414,13 @@ def test_lancashire_chapter_end_to_end(tmp_path):
     summary = " ".join(paragraphs(section(chapter, "summary")))
     assert all(n in table_numbers(chapter) for n in NUMBER.findall(summary)), summary
     models = chapter.tables_by_key()["recorded_crime_models"].frame["Model"].tolist()
-    assert models[:3] == ["Combination (ETS + ARIMA)", "ETS", "ARIMA"]
+    assert models[:3] == ["Combination", "Exponential smoothing (ETS)", "ARIMA"]
     effects = chapter.tables_by_key()["recorded_crime_level_shifts"].frame
-    assert set(effects["Model"]) == {"ETS", "ARIMA"}
+    assert set(effects["Model"]) == {"Exponential smoothing (ETS)", "ARIMA"}
     # recording rose by about 9,400 a quarter from April 2018 (33,838 to 43,284) and fell back with the new system
     # from January 2019 (41,444 to 36,937): up, then down, in both models
     size = effects.set_index(["Model", "From"])["Effect per quarter"]
-    for model in ("ETS", "ARIMA"):
+    for model in ("Exponential smoothing (ETS)", "ARIMA"):
         assert 0 < size[(model, "April 2018")] < 15_000 and size[(model, "January 2019")] < 0
     assert "recorded_crime_check" in chapter.tables_by_key()
     assert docx.Document(str(written["docx"])).tables

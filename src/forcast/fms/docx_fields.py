@@ -69,8 +69,9 @@ def add_caption(doc: DocxDocument, kind: str, number: int, text: str) -> Paragra
 
 
 def add_toc(doc: DocxDocument, headings: list[str], title: str = "Contents") -> None:
-    """A contents heading and a ``TOC`` field over *Heading 1*, its cached entries the section ``headings`` (Word
-    adds the page numbers when it updates the field on opening)."""
+    """A contents heading and a ``TOC`` field over *Heading 1*, its cached entries the section ``headings``. Word
+    adds the page numbers when it updates the field on opening; LibreOffice shows the cached entries as they are
+    (a PAGEREF inside the field would stay blank there), so they carry no page numbers."""
     doc.add_paragraph(title, style="TOC Heading")
     entries = headings or [""]
     paragraphs = [doc.add_paragraph(style="toc 1") for _ in entries]
