@@ -195,4 +195,5 @@ def open_template(path: str | Path) -> DocxDocument:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    doc.settings.odd_and_even_pages_header_footer = False  # one header and footer on every page
     return doc

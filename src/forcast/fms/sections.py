@@ -270,8 +270,9 @@ def _coverage_words(r: MeasureResult, t: MeasureTables, short: bool = False) -> 
     first = own[0]
     k, n = shown.at[first, f"Inside {top:g}% interval"], shown.at[first, "Forecasts"]
     if short:
+        whose = "the models' own" if r.calibration is not None else "their"  # the backtest is not widened
         return (f"In past years, forecasts made this way for the following financial year held the actual inside "
-                f"their {top:g}% interval in {k} of {n} cases.")
+                f"{whose} {top:g}% interval in {k} of {n} cases.")
     text = (f"One year ahead, the {top:g}% interval of {model_words(r.main_model)} held the actual in {k} of {n} "
             f"past forecasts")
     last = own[-1]
