@@ -97,6 +97,11 @@ def test_contents_field_lists_the_sections_and_fields_update_on_opening(lancashi
     assert any(i.startswith('TOC \\o "1-1"') for i in instructions(lancashire_docx.element.body))
     entries = [p.text for p in lancashire_docx.paragraphs if p.style.name == "toc 1"]
     assert entries == [s.title for s in lancashire.sections]
+    anchors = [link.get(qn("w:anchor")) for p in lancashire_docx.paragraphs if p.style.name == "toc 1"
+               for link in p._p.iter(qn("w:hyperlink"))]
+    headings = [p for p in lancashire_docx.paragraphs if p.style.name == "Heading 1"]
+    marks = [b.get(qn("w:name")) for p in headings for b in p._p.iter(qn("w:bookmarkStart"))]
+    assert anchors == marks == [f"_Toc{n}" for n in range(1, len(lancashire.sections) + 1)]
     assert lancashire_docx.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
 
 

@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph
 
 from ..errors import ParameterError
 
-__all__ = ["add_caption", "add_field", "add_toc", "ensure_styles", "open_template", "set_alt_text",
+__all__ = ["add_caption", "add_field", "add_toc", "bookmark", "ensure_styles", "open_template", "set_alt_text",
            "set_page_furniture", "update_fields_on_open"]
 
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
@@ -68,10 +68,27 @@ def add_caption(doc: DocxDocument, kind: str, number: int, text: str) -> Paragra
     return para
 
 
+def bookmark(paragraph: Paragraph, number: int) -> str:
+    """Put ``paragraph`` (a section heading) inside the bookmark ``_Toc<number>``; returns the bookmark's name."""
+    name = f"_Toc{number}"
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    if paragraph._p.pPr is not None:
+        paragraph._p.pPr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+    return name
+
+
 def add_toc(doc: DocxDocument, headings: list[str], title: str = "Contents") -> None:
-    """A contents heading and a ``TOC`` field over *Heading 1*, its cached entries the section ``headings``. Word
-    adds the page numbers when it updates the field on opening; LibreOffice shows the cached entries as they are
-    (a PAGEREF inside the field would stay blank there), so they carry no page numbers."""
+    """A contents heading and a ``TOC`` field over *Heading 1*, its cached entries the section ``headings``, each a
+    link to the bookmark ``_Toc<n>`` of its heading (:func:`bookmark`, numbered from 1), so they are links in a PDF
+    too. Word adds the page numbers when it updates the field on opening; LibreOffice shows the cached entries as
+    they are (a PAGEREF inside the field would stay blank there), so they carry no page numbers."""
     doc.add_paragraph(title, style="TOC Heading")
     entries = headings or [""]
     paragraphs = [doc.add_paragraph(style="toc 1") for _ in entries]
@@ -83,8 +100,12 @@ def add_toc(doc: DocxDocument, headings: list[str], title: str = "Contents") -> 
     text.text = ' TOC \\o "1-1" \\h \\z \\u '
     instr._r.append(text)
     first.add_run()._r.append(_fld_char("separate"))
-    for para, heading in zip(paragraphs, entries):
-        para.add_run(heading)
+    for number, (para, heading) in enumerate(zip(paragraphs, entries), start=1):
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), f"_Toc{number}")
+        link.set(qn("w:history"), "1")
+        link.append(para.add_run(heading)._r)
+        para._p.append(link)
     last.add_run()._r.append(_fld_char("end"))
 
 

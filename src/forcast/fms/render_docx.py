@@ -25,8 +25,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
 from ..reproducible import build_timestamp, normalise_zip
-from .docx_fields import (add_caption, add_toc, ensure_styles, open_template, set_alt_text, set_page_furniture,
-                          update_fields_on_open)
+from .docx_fields import (add_caption, add_toc, bookmark, ensure_styles, open_template, set_alt_text,
+                          set_page_furniture, update_fields_on_open)
 from .docx_tables import layout, set_orientation, write_table
 from .document import FIGURE_DPI, BulletList, Chapter, Figure, Paragraph, Table, clean_text
 
@@ -64,10 +64,10 @@ def render_docx(chapter: Chapter, images: Mapping[str, bytes] | None = None,
     add_toc(doc, [clean_text(s.title) for s in chapter.sections])
     portrait, landscape = _text_widths(doc)
     orientation = "portrait"
-    for section, blocks in chapter.labelled_blocks():
+    for number, (section, blocks) in enumerate(chapter.labelled_blocks(), start=1):
         if orientation != "portrait":
             set_orientation(doc, orientation := "portrait")
-        doc.add_heading(clean_text(section.title), level=1)
+        bookmark(doc.add_heading(clean_text(section.title), level=1), number)  # what the contents entries link to
         for block, block_label in blocks:
             plan = layout(block, portrait, landscape) if isinstance(block, Table) else None
             wanted = plan.orientation if plan is not None else "portrait"
