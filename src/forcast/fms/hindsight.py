@@ -32,8 +32,9 @@ from ..events import ExcludedPeriod, LevelShift, to_period
 from ..models.registry import SIMPLE_MODELS
 from ..origins import origin_end
 from ..series import PERIODS_PER_YEAR, meta
+from .charts import hindsight_chart
 from .document import Figure, Paragraph, Table
-from .phrasing import in_text, join_words, magnitude, model_label, model_words, number_word, per_period, subject, \
+from .phrasing import in_text, join_words, magnitude, model_words, number_word, per_period, subject, \
     unit_words
 from .results import fy_totals
 from .tables import COUNT, FY, PCT, percent, when
@@ -361,56 +362,6 @@ def _events_used(h: Hindsight, applied: list, later: list, frequency: str) -> st
         text += (f" It did not use {join_words([f'the {e.label}' for e in unused])}: the data up to {day} could "
                  f"not estimate {'it' if len(unused) == 1 else 'them'}.")
     return text
-
-
-# ---------------------------------------------------------------------------------------------- chart
-def hindsight_chart(h: Hindsight, history: int | None = None, ax=None, title: str | None = None):
-    """Fan chart of the forecast made at the origin (mean, 80% and 95% bands per period) against what was recorded
-    before and after it, with the declared excluded periods after the origin shaded. ``history``: periods of
-    history shown (default five years). Draws into ``ax`` when given, else a new figure; returns the figure."""
-    from matplotlib.figure import Figure as MplFigure
-    from matplotlib.ticker import FuncFormatter
-
-    bt, series = h.backtest, h.backtest.series
-    m = meta(series)
-    if ax is None:
-        fig = MplFigure(figsize=(9, 4.8), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
-    per_year = int(round(PERIODS_PER_YEAR[m["frequency"]]))
-    train = bt.training(h.origin)
-    train = train.iloc[-(history or 5 * per_year):]
-    table = bt.table()
-    own = table[table["model"] == h.model]
-    x_hist = train.index.to_timestamp(how="start")
-    x = pd.PeriodIndex(own["date"]).to_timestamp(how="start")
-    x0 = x_hist[-1:].append(x)
-    last = float(train.iloc[-1])
-    for level, alpha in zip(sorted(bt.levels, reverse=True), (0.18, 0.32, 0.45)):
-        lo = np.concatenate([[last], own[f"lower_{level:g}"].to_numpy()])
-        hi = np.concatenate([[last], own[f"upper_{level:g}"].to_numpy()])
-        ax.fill_between(x0, lo, hi, color="#1f5fa8", alpha=alpha, lw=0, label=f"{level:g}% interval")
-    ax.plot(x0, np.concatenate([[last], own["mean"].to_numpy()]), color="#1f5fa8", lw=2,
-            label=f"Forecast made on {_day(h.origin)} ({model_label(h.model)})")
-    ax.plot(x_hist, train.to_numpy(), color="black", lw=1.6, label="Recorded, known at the time")
-    ax.plot(x0, np.concatenate([[last], own["actual"].to_numpy()]), color="#b2182b",
-            lw=1.6, marker="o", ms=3, label="Recorded later")
-    for e in _resolved(h.declared, series.index.freq):
-        if isinstance(e, ExcludedPeriod) and e.start > h.fold.origin:
-            ax.axvspan(e.start.start_time, e.end.end_time, color="grey", alpha=0.15, lw=0, label=e.label)
-    ax.axvline(x_hist[-1], color="grey", lw=1, ls="--")
-    who = f"{m['force']}: " if m["force"] else ""
-    from ..plotting import measure_name
-
-    ax.set_title(title or f"{who}{measure_name(series)}, forecast made on {_day(h.origin)} against what was "
-                          f"recorded")
-    units = unit_words(series)
-    ax.set_ylabel(f"{units[:1].upper() + units[1:]} per {per_period(series)}")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
-    return fig
 
 
 # ---------------------------------------------------------------------------------------------- chapter

@@ -3,7 +3,6 @@ sources with their licences, caveats, and what would make the projection wrong."
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from .. import datasets
