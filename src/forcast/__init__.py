@@ -14,14 +14,19 @@ Quickstart::
                           n_jobs=2)   # every force x offence group, groups adding up to each force's total
     forcast.fms.build_chapter(force="Lancashire").write("out/")   # FMS demand chapter: md, html, docx
 
-``forcast.backtest`` and ``forcast.check`` are modules that can be called like their main function.
+``forcast.backtest`` and ``forcast.check`` are functions (from :mod:`forcast.backtesting` and
+:mod:`forcast.checking`); ``from forcast.backtest import Backtest`` and ``from forcast.check import check``, the
+modules' old names, still work.
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from . import backtest, check, comparison, datasets, errors, fms
+from . import backtest as _backtest_path, check as _check_path  # noqa: F401 - old import paths, loaded first
+from . import backtesting, checking, comparison, datasets, errors, fms
+from .backtesting import backtest  # binds the function over the module of the old path (see forcast/backtest.py)
+from .checking import check
 from .data import count_calls, load_calls, load_series
 from .events import ExcludedPeriod, LevelShift, Outlier
 from .forecast import Forecast, forecast

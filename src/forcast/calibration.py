@@ -4,7 +4,7 @@ the stated rates allow, on either side.
 Model intervals come from the model's own assumptions and are often too narrow for financial-year totals four
 years ahead (recording-practice changes are not in any model). A :class:`Calibration` is learned from backtests:
 
-1. For each past financial-year forecast (:meth:`forcast.backtest.Backtest.financial_years`), the **ratio**
+1. For each past financial-year forecast (:meth:`forcast.backtesting.Backtest.financial_years`), the **ratio**
    ``r = |log(actual / predicted)| / |log(bound / predicted)|`` with the bound on the side the actual fell
    (``upper`` above, ``lower`` below), at each level: errors are measured relative to the forecast, since demand
    errors are proportional. The interval would have held the actual iff ``r <= 1``, and would have held it after
@@ -61,7 +61,7 @@ from .errors import CalibrationWarning, ParameterError
 from .series import meta
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .backtest import Backtest
+    from .backtesting import Backtest
 
 logger = logging.getLogger(__name__)
 

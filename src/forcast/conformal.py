@@ -16,7 +16,7 @@ and gives every new forecast that distribution around its own forecast:
    backtest at origin T learns only from actuals up to T (real time). A cell with fewer than ``min_points``
    errors takes those of the model's horizons up to it pooled; horizons beyond the last learned one take the last.
 2. **Applying** (:meth:`ErrorQuantiles.apply`, used by :func:`forcast.forecast` and
-   :meth:`forcast.backtest.Backtest.widened`): for each financial year of the forecast, the paths are ranked by
+   :meth:`forcast.backtesting.Backtest.widened`): for each financial year of the forecast, the paths are ranked by
    their simulated total ``S``; the path of rank ``r`` (of ``n``) gets the total ``mean(S) * exp(q(u_r) - c)``,
    with ``u_r = (r + 0.5) / n``, ``q`` the learned quantile function and ``c = log(mean(exp(q)))`` (so the mean
    of the totals -- the point forecast -- is kept). Every period of that year in that path is scaled by the same
@@ -51,7 +51,7 @@ from .errors import ParameterError
 from .series import meta
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .backtest import Backtest
+    from .backtesting import Backtest
 
 logger = logging.getLogger(__name__)
 

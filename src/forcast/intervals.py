@@ -1,4 +1,4 @@
-"""Which intervals a forecast gets: one rule for :func:`forcast.forecast`, :func:`forcast.check.check`, the command
+"""Which intervals a forecast gets: one rule for :func:`forcast.forecast`, :func:`forcast.check`, the command
 line and the FMS chapter, so the same call gives the same numbers everywhere.
 
 ``calibration=`` takes

@@ -76,7 +76,7 @@ class ManyForecast:
 
 @dataclass
 class ManyBacktest:
-    """Backtests of many series: the :class:`~forcast.backtest.Backtest` tables with the id columns first, the
+    """Backtests of many series: the :class:`~forcast.backtesting.Backtest` tables with the id columns first, the
     scores of :mod:`forcast.metrics` per row (``fy_scores``, ``period_scores``), ``notes`` and ``failures``."""
 
     id_columns: tuple
@@ -96,7 +96,7 @@ class ManyBacktest:
         return self.years
 
     def backtest(self, ids: Any):
-        """The :class:`~forcast.backtest.Backtest` of one series (needs ``keep_paths=True``)."""
+        """The :class:`~forcast.backtesting.Backtest` of one series (needs ``keep_paths=True``)."""
         return _kept(self.kept, ids, "keep_paths=True")
 
     def __repr__(self) -> str:
@@ -304,7 +304,7 @@ def _fit(kind: str, series: pd.Series, seed, options: dict) -> tuple[Any, dict]:
 
         fc = forecast(series, seed=seed, **options)
         return dataclasses.replace(fc, fitted={}), {"models": fc.models}
-    from .backtest import backtest
+    from .backtesting import backtest
 
     return backtest(series, seed=seed, **options), {}
 

@@ -22,7 +22,7 @@ Whole distribution
 
 :func:`score_financial_years` and :func:`score_periods` give one row per forecast with every score;
 :func:`summarise_scores` averages them by model and horizon year; :func:`evaluate` and :func:`evaluate_periods` do
-both for a :class:`~forcast.backtest.Backtest`. To pool several backtests (e.g. all forces), concatenate their score
+both for a :class:`~forcast.backtesting.Backtest`. To pool several backtests (e.g. all forces), concatenate their score
 frames and summarise once.
 """
 
@@ -36,7 +36,7 @@ import pandas as pd
 from .series import PERIODS_PER_YEAR, SEASON_LENGTH, meta
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .backtest import Backtest
+    from .backtesting import Backtest
 
 
 # ---------------------------------------------------------------------------------------------- arrays

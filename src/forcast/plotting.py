@@ -125,8 +125,8 @@ def _wrap(text: str, width: int = 150) -> str:
 
 def backtest_chart(backtest, model: str | None = None, ax=None, title: str | None = None, legend: bool = True):
     """Backtest of financial-year totals: actuals (black) and, for each origin, the predicted totals of ``model``
-    with their 95% intervals (one colour per origin). ``backtest`` is a :class:`~forcast.backtest.Backtest` or its
-    :meth:`~forcast.backtest.Backtest.financial_years` frame. ``model`` defaults to the combination when present.
+    with their 95% intervals (one colour per origin). ``backtest`` is a :class:`~forcast.backtesting.Backtest` or its
+    :meth:`~forcast.backtesting.Backtest.financial_years` frame. ``model`` defaults to the combination when present.
     Draws into ``ax`` when given, else a new figure; returns the figure."""
     from matplotlib import colormaps
 

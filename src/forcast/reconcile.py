@@ -166,7 +166,7 @@ def reconcile_group(results: dict, hierarchy: Hierarchy, position: int) -> dict:
     """``{ids: Forecast or Backtest}`` of one group (the total and its parts) with every model's paths
     reconciled by ``hierarchy``; ``position`` is the index of ``hierarchy.over`` in the ids. A backtest is
     reconciled origin by origin (top-down shares from the history up to each origin)."""
-    from .backtest import Backtest
+    from .backtesting import Backtest
 
     total_ids = next((ids for ids in results if ids[position] == hierarchy.total), None)
     parts = [ids for ids in results if ids[position] != hierarchy.total]
@@ -197,7 +197,7 @@ def _reconcile_forecasts(fitted: dict, total_ids: tuple, parts: list, h: Hierarc
 
 
 def _reconcile_backtests(fitted: dict, total_ids: tuple, parts: list, h: Hierarchy) -> dict:
-    from .backtest import Backtest, Fold
+    from .backtesting import Backtest, Fold
 
     total = fitted[total_ids]
     others = [fitted[p] for p in parts]

@@ -55,7 +55,7 @@ def _known(series, known) -> object:
 def _frames(series, options: dict, progress: bool = False) -> dict:
     """Everything the command writes for one series (the sample paths are not kept)."""
     from .. import metrics
-    from ..backtest import backtest
+    from ..backtesting import backtest
 
     from ..known_events import declared_events, describe_known
 

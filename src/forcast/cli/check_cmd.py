@@ -37,7 +37,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..check import check
+    from ..checking import check
 
     out_run = open_run(args, "check", ("check.csv", "check.txt")) if args.out is not None else None
     series = load_from_args(args)

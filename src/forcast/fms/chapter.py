@@ -10,7 +10,7 @@ Known facts are kept here, each with its source, rather than scattered through t
   (:mod:`forcast.known_events`). They are declared for the embedded series only when the caller passes no
   ``events`` (a user's own series may already be adjusted); the chapter says so.
 * :data:`REPORTED_FIGURES` — forecasts and actuals a force has published, checked in the "how good have past
-  forecasts been" section with :func:`forcast.check.check`.
+  forecasts been" section with :func:`forcast.checking.check`.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class ReportedFigures:
 #: Figures forces have published about their own recorded-crime forecasts (the force's own counts, which differ by
 #: a percent or two from the published Home Office series). Source: shared/data/PROVENANCE.md, "Figures quoted by
 #: the constabulary". When the force made its forecast is not published; the check uses the mid-year origin
-#: (data to 30 September 2018), the default of :func:`forcast.check.check`.
+#: (data to 30 September 2018), the default of :func:`forcast.checking.check`.
 REPORTED_FIGURES: dict[str, tuple[ReportedFigures, ...]] = {
     "Lancashire": (ReportedFigures(
         "2018/19", 168_705, 167_436,

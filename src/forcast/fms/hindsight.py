@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fiscal
-from ..backtest import Backtest, Fold, RollingOrigin
+from ..backtesting import Backtest, Fold, RollingOrigin
 from ..events import ExcludedPeriod, LevelShift, to_period
 from ..models.registry import SIMPLE_MODELS
 from ..origins import origin_end

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 
 from .. import datasets, fiscal
-from ..backtest import Backtest, backtest as run_backtest, origin_period
+from ..backtesting import Backtest, backtest as run_backtest, origin_period
 from ..errors import ForcastError, ForcastWarning, ModelFallbackWarning
 from ..forecast import Forecast, forecast
 from ..models.registry import BASELINES, make_model
@@ -164,7 +164,7 @@ def add_backtest(result: MeasureResult, models: Sequence, n_paths: int, seed: in
 
 
 def add_checks(result: MeasureResult, models: Sequence, n_paths: int, seed: int | None) -> None:
-    from ..check import check
+    from ..checking import check
 
     for figures in result.reported:
         with warnings.catch_warnings(record=True) as caught:
