@@ -27,7 +27,7 @@ import forcast  # noqa: E402
 from forcast.calibration import default as default_calibration  # noqa: E402
 from forcast.cli import build_parser  # noqa: E402
 from forcast.errors import ForcastWarning  # noqa: E402
-from forcast.plotting import add_footnote  # noqa: E402
+from forcast.plotting import add_note  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "images" / "fan_chart.png"
 #: The command ``make run`` runs (see the Makefile); its parsed defaults are the settings of the picture.
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     fc = forcast.forecast(crime, **options)  # until: the default, 2026/27; known breaks: the default ones
     fig = fc.plot()
     fig.set_size_inches(8, 4.2)
-    add_footnote(fig, ATTRIBUTION, width=130)
+    add_note(fig.axes[0], ATTRIBUTION, width=130)  # in place of the series' caveat, under the chart
     args.out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(args.out, dpi=90)
     print(f"Wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KB): Lancashire {crime.index[0]}-"

@@ -65,3 +65,74 @@ def test_excluded_period_is_shaded_and_level_shift_is_marked(chart):
 def test_title_names_the_last_financial_year(chart):
     _, ax = chart
     assert ax.get_title().endswith("forecast to 2021/22")
+
+
+# ---------------------------------------------------------------------------------- drawing into the caller's axes
+def _state(fig, axes):
+    """What a plot must not change: every other axes' artists and labels, and the figure's own texts."""
+    from matplotlib.text import Text
+
+    def axes_state(ax):
+        legend = ax.get_legend()
+        return (len(ax.get_lines()), len(ax.patches), len(ax.collections), [t.get_text() for t in ax.texts],
+                ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), ax.get_xlim(), ax.get_ylim(),
+                None if legend is None else [t.get_text() for t in legend.get_texts()])
+
+    figure_texts = [(t.get_text(), t.get_position()) for t in fig.findobj(Text)
+                    if not any(t in a.findobj(Text) for a in fig.axes)]
+    return [axes_state(a) for a in axes], figure_texts, (fig.texts[:], fig.get_suptitle(), fig.get_supxlabel(),
+                                                         fig.get_supylabel(), fig.get_size_inches().tolist())
+
+
+def _with_caveat(text):
+    series = seasonal_series()
+    series.attrs["caveat"] = text
+    return series
+
+
+def _grid():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 8), layout="constrained")
+    axes = fig.subplots(2, 2).ravel()
+    for k, ax in enumerate(axes[1:]):
+        ax.plot([1, 2, 3], [3, 1, k], label=f"mine {k}")
+        ax.set_title(f"panel {k}")
+        ax.set_xlabel(f"x {k}")
+        ax.text(0.5, 0.5, f"note {k}", transform=ax.transAxes)
+        ax.legend()
+    fig.suptitle("the user's own title")
+    fig.text(0.01, 0.01, "the user's own footnote")
+    return fig, axes
+
+
+def test_fan_chart_in_a_grid_leaves_the_other_axes_and_the_figure_texts_alone():
+    series = _with_caveat("Synthetic series: a caveat every reader must see.")
+    fc = forecast(series, until="2021/22", models=("naive", "drift"), n_paths=200, seed=1)
+    fig, axes = _grid()
+    before = _state(fig, axes[1:])
+    assert fc.plot(ax=axes[0]) is fig  # the figure the axes belong to, as before
+    assert _state(fig, axes[1:]) == before
+    assert "a caveat every reader must see" in axes[0].get_xlabel()  # the note is in the axes drawn into
+    fig.draw_without_rendering()  # and it lays out: the note stays inside the figure
+    box = axes[0].xaxis.label.get_window_extent()
+    assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.width
+
+
+def test_a_fan_chart_of_its_own_carries_its_note_in_the_axes():
+    series = _with_caveat("Synthetic series: read with care.")
+    fig = forecast(series, until="2021/22", models=("naive",), n_paths=100, seed=1).plot()
+    assert fig.get_supxlabel() == "" and not fig.texts
+    assert fig.axes[0].get_xlabel() == "Synthetic series: read with care."
+
+
+def test_comparison_chart_in_a_grid_leaves_the_other_axes_and_the_figure_texts_alone():
+    from forcast import comparison
+
+    c = comparison.compare("Lancashire")
+    fig, axes = _grid()
+    before = _state(fig, axes[1:3])
+    assert c.plot(ax=axes[3]) is fig
+    assert _state(fig, axes[1:3]) == before
+    source = str(c.table().attrs["source"])
+    assert any(source.split()[0] in t.get_text() for t in axes[3].texts)  # the source is said in its own axes

@@ -1,6 +1,9 @@
 """Charts: fan charts of forecasts and financial-year comparisons. Draw into an Axes, return the Figure.
 
-Nothing here calls ``plt.show()``; in a notebook the returned figure displays itself.
+Given ``ax=``, a chart draws into that axes only: notes (a series' caveat, a source) go in the axes itself (its
+x-label, or a text under its legend), never on the figure, so a chart in one panel of a grid leaves the other
+panels, the figure's title and its footnotes as they were. The figure the axes belong to is returned (a new one
+when no ``ax`` is given). Nothing here calls ``plt.show()``; in a notebook the returned figure displays itself.
 """
 
 from __future__ import annotations
@@ -102,12 +105,22 @@ def fan_chart(fc: "Forecast", ax=None, model: str | None = None, history: int | 
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     if m.get("caveat"):
-        add_footnote(fig, str(m["caveat"]))
+        add_note(ax, str(m["caveat"]))
     return fig
 
 
+def add_note(ax, text: str, width: int | None = None) -> None:
+    """Put ``text`` (wrapped to the axes' width, or to ``width`` characters) under ``ax`` as its x-label, in small
+    grey type: it belongs to that axes alone, and constrained layout leaves room for it."""
+    if width is None:  # about 4 points a character at 7 points (DejaVu Sans)
+        width = max(40, int(ax.get_position().width * ax.figure.get_figwidth() * 72 / 4.2))
+    ax.set_xlabel(_wrap(text, width), fontsize=7, color="dimgrey", loc="left")
+
+
 def add_footnote(fig, text: str, width: int = 150) -> None:
-    """Put ``text`` (wrapped) under the axes as the figure's x-label, so constrained layout leaves room for it."""
+    """Put ``text`` (wrapped) under every axes as the figure's x-label, so constrained layout leaves room for it.
+
+    Figure-wide: for figures you made yourself (the charts here use :func:`add_note`, which stays in one axes)."""
     fig.supxlabel(_wrap(text, width), fontsize=7, color="dimgrey", x=0.01, ha="left")
 
 
@@ -192,6 +205,10 @@ def comparison_chart(comparison, ax=None):
     ax.set_xlabel(f"Recorded crimes (excluding fraud) per 1,000 people, mid-{info['population_year']} population")
     ax.set_title(f"{info['force']}: recorded crime rate, {info['window']}")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncol=2, frameon=False)
-    add_footnote(fig, str(info["source"]))
+    legend = ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.14), ncol=2, frameon=False)
+    # the source under the legend, from the left of the area names: in this axes, not on the figure
+    width = max(40, int(ax.get_position().width * fig.get_figwidth() * 72 / 4.2))
+    ax.annotate(_wrap(str(info["source"]), width), (0, 0), xycoords=(lambda r: ax.yaxis.get_tightbbox(r), legend),
+                xytext=(0, -4), textcoords="offset points", ha="left", va="top", fontsize=7, color="dimgrey",
+                annotation_clip=False)
     return fig
