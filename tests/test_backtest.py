@@ -282,3 +282,34 @@ def test_known_events_apply_at_each_origin_as_far_as_they_were_observable():
     none = backtest(lancashire, origins=["2021-03-31"], horizon=4, models=["naive"], baselines=False, n_paths=100,
                     known_events="none")
     assert none.folds[0].events == ()
+
+
+# ---------------------------------------------------------------------------------------------- the chart
+def test_plot_draws_actuals_and_each_origins_forecast_into_the_given_axes_only(exact):
+    from matplotlib.figure import Figure
+
+    _, bt = exact
+    fig = Figure(layout="constrained")
+    axes = fig.subplots(1, 2)
+    axes[1].plot([0, 1], [1, 0])
+    fig.suptitle("mine")
+    assert bt.plot(ax=axes[0]) is fig
+    assert len(axes[1].get_lines()) == 1 and fig.get_suptitle() == "mine" and fig.get_supxlabel() == ""
+    fy = bt.financial_years()
+    actual = next(line for line in axes[0].get_lines() if line.get_label() == "Actual")
+    years = sorted(set(fy["financial_year"]))
+    assert list(actual.get_ydata()) == list(fy.drop_duplicates("financial_year").set_index("financial_year")
+                                            ["actual"].reindex(years))
+    bars = [c for c in axes[0].containers if c.get_label().startswith("From ")]
+    assert [c.get_label() for c in bars] == [f"From {o:%b %Y}" for o in bt.origins if o in set(fy["origin"])]
+    first = fy[fy["origin"] == bt.origins[0]]
+    assert list(bars[0].lines[0].get_ydata()) == list(first["predicted"])  # each origin's mean, year by year
+    assert axes[0].get_title() == "Testshire: backtest of financial-year totals, Last value"
+
+
+def test_plot_of_its_own_and_an_unknown_model(exact):
+    _, bt = exact
+    fig = bt.plot()
+    assert len(fig.axes) == 1 and fig.axes[0].get_legend() is not None
+    with pytest.raises(ParameterError, match="No model 'ets' in this backtest. It has: last_value."):
+        bt.plot(model="ets")

@@ -170,6 +170,19 @@ class Backtest:
                       f.events, [*f.notes, calibration.note], f.specifications) for f in self.folds]
         return Backtest(self.series, self.splitter, self.levels, folds, self.seed, self.n_paths, calibration)
 
+    def plot(self, ax=None, model: str | None = None, title: str | None = None, legend: bool = True):
+        """Financial-year totals: the actuals, and each origin's forecast of them (mean and 95% interval, one
+        colour per origin) by ``model`` (default: the combination when present, else the first model).
+
+        Draws into ``ax`` (an Axes) only, when given, else a new figure; returns the figure. Never shows it.
+        :func:`forcast.plotting.backtest_chart` draws it.
+        """
+        from .plotting import backtest_chart
+
+        if model is not None and model not in self.models:
+            raise ParameterError(f"No model {model!r} in this backtest. It has: {', '.join(self.models)}.")
+        return backtest_chart(self, model=model, ax=ax, title=title, legend=legend)
+
     def __repr__(self) -> str:
         from .series import describe_series
 

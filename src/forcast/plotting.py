@@ -168,6 +168,9 @@ def backtest_chart(backtest, model: str | None = None, ax=None, title: str | Non
     ax.yaxis.set_major_formatter(_thousands())
     if title is None:
         names = sorted(set(fy["series"])) if "series" in fy.columns else []
+        if not names and hasattr(backtest, "series"):  # a Backtest: its force, else its series' name
+            names = [str(meta(backtest.series)["force"] or backtest.series.name or "")]
+            names = [n for n in names if n]
         title = f"{names[0] + ': b' if len(names) == 1 else 'B'}acktest of financial-year totals, {model_name(model)}"
     ax.set_title(title)
     ax.grid(alpha=0.3)
