@@ -92,3 +92,69 @@ def test_fit_rejects_gappy_series():
     s = seasonal_series(n=20)
     with pytest.raises(Exception, match=r"2 missing: 2007Q1, 2007Q3"):
         make_model("naive").fit(s.drop(s.index[[3, 5]]))
+
+
+# ---------------------------------------------------------------------------------- scikit-learn conventions
+@pytest.mark.parametrize("name", ALL)
+def test_sklearn_clone_gives_an_unfitted_copy_with_the_same_arguments(name, fitted):
+    from sklearn.base import clone
+
+    model = fitted[name]
+    copy = clone(model)
+    assert type(copy) is type(model) and copy is not model
+    assert copy.get_params(deep=False).keys() == model.get_params(deep=False).keys()
+    assert repr(copy) == repr(model)
+    assert not getattr(copy, "fitted_", False)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_get_params_deep_and_shallow_and_set_params_round_trip(name):
+    model = make_model(name)
+    params = model.get_params(deep=False)
+    assert params == model.get_params()  # no argument of these models is itself a model
+    assert model.set_params(**params) is model and model.get_params(deep=False) == params
+    with pytest.raises(ParameterError, match=rf"{type(model).__name__} has no parameter 'colour'\. Its parameters: "):
+        model.set_params(colour="blue")
+
+
+def test_clone_keeps_the_arguments_of_ets_arima_and_the_combination():
+    from sklearn.base import clone
+
+    from forcast.models.arima import ARIMA
+    from forcast.models.combination import Combination
+    from forcast.models.ets import ETS
+
+    ets = ETS(trend="additive", damped=False)
+    assert clone(ets).get_params() == {"trend": "additive", "seasonal": "auto", "damped": False, "fourier": "auto"}
+    arima = ARIMA(max_p=1, d=1, drift=True)
+    assert clone(arima).get_params()["max_p"] == 1 and clone(arima).get_params()["drift"] is True
+    combo = Combination(members=[ets, "arima"], weights=[0.7, 0.3])
+    copy = clone(combo)
+    assert copy.weights == [0.7, 0.3] and copy.members[1] == "arima"
+    assert copy.members[0] is not ets and copy.members[0].get_params() == ets.get_params()  # members cloned too
+    assert ets.set_params(trend="none").trend == "none" and copy.members[0].trend == "additive"
+
+
+def test_parameters_of_a_model_argument_are_reached_with_double_underscores():
+    from forcast.models.base import Model
+    from forcast.models.ets import ETS
+
+    class Wrapper(Model):  # a model with another model as its argument (none of forcast's own has one)
+        name = "wrapper"
+
+        def __init__(self, inner=None, scale=1.0):
+            self.inner = inner
+            self.scale = scale
+
+        def _fit(self, y, events):
+            self.inner.fit(y, events)
+
+        def _simulate(self, horizon, n_paths, rng):
+            return self.scale * self.inner.simulate(horizon, n_paths, rng)
+
+    w = Wrapper(ETS(), 2.0)
+    assert w.get_params()["inner__trend"] == "auto" and "inner__trend" not in w.get_params(deep=False)
+    w.set_params(inner__trend="additive", scale=3.0)
+    assert w.inner.trend == "additive" and w.scale == 3.0
+    with pytest.raises(ParameterError, match=r"Wrapper's parameter 'scale' is 3\.0, not a model"):
+        w.set_params(scale__x=1)

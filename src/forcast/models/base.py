@@ -25,6 +25,7 @@ documented in the method statement.
 from __future__ import annotations
 
 import abc
+import inspect
 from typing import Any, ClassVar, Iterable
 
 import numpy as np
@@ -98,12 +99,56 @@ class Model(abc.ABC):
         """Minimum number of observations this model needs at ``frequency``."""
         return 2 * SEASON_LENGTH[frequency] if SEASON_LENGTH[frequency] > 1 else 4
 
-    def get_params(self) -> dict[str, Any]:
-        """Constructor arguments, as given."""
-        return {k: v for k, v in vars(self).items() if not k.endswith("_")}
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        """The constructor's arguments, in order (scikit-learn's rule: named arguments, no ``*args``)."""
+        if cls.__init__ is object.__init__:
+            return []
+        params = inspect.signature(cls.__init__).parameters.values()
+        return [p.name for p in params
+                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor arguments, as given (scikit-learn's convention, so ``sklearn.base.clone(model)`` works).
+
+        ``deep=True`` also lists the parameters of arguments that are themselves models, as ``name__parameter``.
+        """
+        out: dict[str, Any] = {}
+        for name in self._param_names():
+            if not hasattr(self, name):
+                raise ParameterError(
+                    f"{type(self).__name__} takes the argument {name!r} but stores no attribute {name!r}. A model "
+                    f"stores each constructor argument unchanged under its own name (see forcast.models.base).")
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                out.update((f"{name}__{k}", v) for k, v in value.get_params(deep=True).items())
+            out[name] = value
+        return out
+
+    def set_params(self, **params: Any) -> "Model":
+        """Set constructor arguments (``name=value``, or ``name__parameter=value`` for an argument that is itself a
+        model) and return ``self``, as scikit-learn does. A fitted model keeps its fit until it is fitted again."""
+        names = self._param_names()
+        nested: dict[str, dict[str, Any]] = {}
+        for key, value in params.items():
+            name, nest, sub = key.partition("__")
+            if name not in names:
+                raise ParameterError(f"{type(self).__name__} has no parameter {name!r}. Its parameters: "
+                                     f"{', '.join(names) or 'none'}.")
+            if nest:
+                nested.setdefault(name, {})[sub] = value
+            else:
+                setattr(self, name, value)
+        for name, sub in nested.items():
+            inner = getattr(self, name)
+            if not hasattr(inner, "set_params"):
+                raise ParameterError(f"{type(self).__name__}'s parameter {name!r} is {inner!r}, not a model, so "
+                                     f"{', '.join(f'{name}__{k}' for k in sub)} cannot be set.")
+            inner.set_params(**sub)
+        return self
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params(deep=False).items())
         return f"{type(self).__name__}({args})"
 
     # ------------------------------------------------------------------ for subclasses

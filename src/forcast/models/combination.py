@@ -187,7 +187,7 @@ class Combination(Model):
 def _fresh(member: Any) -> Model:
     """An unfitted copy of a member given as a Model instance or a name."""
     if isinstance(member, Model):
-        return type(member)(**member.get_params())
+        return type(member)(**member.get_params(deep=False))
     if isinstance(member, str):
         try:
             from .registry import make_model

@@ -26,9 +26,6 @@ class NoChange(ARIMA):
     def __init__(self) -> None:
         super().__init__(max_p=0, max_q=0, max_P=0, max_Q=0, d=1, D=0, fourier=0, drift=False)
 
-    def get_params(self) -> dict:
-        return {}
-
 
 class SameAsLastYear(ARIMA):
     """ARIMA(0,0,0)(0,1,0): the seasonal random walk ("same as last year"), honouring declared events."""
@@ -37,9 +34,6 @@ class SameAsLastYear(ARIMA):
 
     def __init__(self) -> None:
         super().__init__(max_p=0, max_q=0, max_P=0, max_Q=0, d=0, D=1, fourier=0, drift=False)
-
-    def get_params(self) -> dict:
-        return {}
 
 
 __all__ = ["NoChange", "SameAsLastYear"]
