@@ -31,7 +31,7 @@ from ..intervals import resolve as resolve_intervals
 from ..models.registry import make_model
 from ..series import check_demand_series, meta
 from .document import DEFAULT_MARKING, Chapter
-from .phrasing import display_name, slug, with_stand_in
+from .phrasing import display_name, reader_note, slug, with_stand_in
 from .results import (CHAPTER_BACKTEST_PATHS, ChapterInputs, MeasureResult, Progress, add_comparison, add_backtest,
                       add_checks, add_forecast, add_hindsight, add_trend)
 
@@ -249,7 +249,7 @@ def build_chapter(
         reported = tuple(f for f in REPORTED_FIGURES.get(name, ()) if embedded
                          and series.index[-1].end_time.normalize() >= pd.Timestamp(f.origin))
         results.append(MeasureResult(label, key, series, declared, basis, embedded, calibration=cal,
-                                     calibration_note=note, reported=reported,
+                                     calibration_note=reader_note(note), reported=reported,
                                      backtest_note="" if backtest else "Past forecasts were not tested for this "
                                      "chapter (the backtest was switched off)."))
     inputs = ChapterInputs(name, until_label, results, seed, n_paths, bt_paths, embedded_force=embedded_force)

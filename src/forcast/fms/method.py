@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .. import datasets
 from ..series import meta
 from .document import BulletList, Paragraph, Section
-from .phrasing import OWN_EXTRACT, join_words, model_label, number_word, per_period, reader_source
+from .phrasing import OWN_EXTRACT, join_words, model_label, number_word, per_period, reader_note, reader_source
 from .tables import events_table, settings_table, when
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,7 +145,7 @@ def _caveats(inputs: ChapterInputs, tables: dict[str, MeasureTables]) -> list[st
         if r.stand_in:
             items.append(f"{r.name} are stand-in data, not UK police figures: no public UK police 999 or 101 series "
                          f"was available, so this series only shows how the method works.")
-        for note in [*r.forecast.notes, *r.warnings]:
+        for note in map(reader_note, [*r.forecast.notes, *r.warnings]):
             if note != r.calibration_note:
                 items.append(f"{r.name}: {note}")
     return items

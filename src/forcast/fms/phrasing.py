@@ -29,6 +29,7 @@ __all__ = [
     "number_word",
     "per_period",
     "projection_phrase",
+    "reader_note",
     "reader_source",
     "slug",
     "subject",
@@ -69,6 +70,23 @@ def reader_source(source: Any) -> str:
     if not text or text in ("DataFrame", "Series") or _FILE_RE.search(text):
         return OWN_EXTRACT
     return text
+
+
+_REPO_PATH_RE = re.compile(r"(?:,\s*)?`{0,2}\b(?:benchmarks|scripts|src|tests|notebooks|docs)/[\w./-]*\w`{0,2}")
+_MEASURE_WORDS = {"calls 999": "999 calls", "calls 101": "101 calls", "calls 911": "911 calls"}
+
+
+def reader_note(text: str) -> str:
+    """A note from the library (interval method, model fall-backs) as the chapter prints it: without references to
+    files of forcast's repository (a benchmark script means nothing to an inspector) and with measure keys in
+    words ("monthly calls_999" -> "monthly 999 calls")."""
+    text = _REPO_PATH_RE.sub("", str(text))
+    text = re.sub(r"\s*\((?:see|in)?\s*\)", "", text)
+    for key, words in _MEASURE_NAMES.items():
+        text = re.sub(rf"\b{key}\b", words[0].lower() + words[1:] if key == "recorded_crime" else words, text)
+    for old, new in _MEASURE_WORDS.items():
+        text = re.sub(rf"\b{old}\b", new, text)
+    return re.sub(r"\s{2,}", " ", text).replace(" ,", ",").replace(" .", ".").strip()
 
 
 def model_words(name: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..workload import workload
 from .document import BulletList, Paragraph, Section, Table
+from .phrasing import reader_note
 
 TITLE = "Control-room workload"
 _SIDE = {"lower": "low", "upper": "high"}
@@ -82,5 +83,5 @@ def workload_section(measures: list) -> Section | None:
                                                      "source": "Source"})
         blocks.append(Table(assumptions, f"{r.name}: what the workload figures assume", key=f"{r.key}_assumptions"))
         if w.notes:
-            blocks.append(BulletList(list(w.notes)))
+            blocks.append(BulletList([reader_note(n) for n in w.notes]))
     return Section(TITLE, blocks, key="workload") if blocks else None
