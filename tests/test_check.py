@@ -134,3 +134,13 @@ def test_known_events_after_the_origin_are_listed_as_not_applied():
     assert "Level shift 'new recording system (November 2018)' at 2019Q1 not applied: it starts after the origin" \
         in text
     assert "'COVID-19 lockdowns (from 23 March 2020)' (2020Q2–2021Q1) not applied: after the origin" in text
+
+
+def test_progress_bar_only_when_asked(capsys):
+    from .conftest import seasonal_series
+
+    series = seasonal_series()
+    check(series, "2017/18", "2017-09-30", models=["naive"], n_paths=100, calibration=None)
+    assert capsys.readouterr().err == ""
+    check(series, "2017/18", "2017-09-30", models=["naive"], n_paths=100, calibration=None, progress=True)
+    assert "forecast Testshire" in capsys.readouterr().err

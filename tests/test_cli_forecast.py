@@ -253,3 +253,10 @@ def test_check_uses_the_default_calibration_and_says_so(capsys):
     assert "The actual used is 167,436 (given by the user" in printed and "gives 166,292" in printed
     assert main([*base, "--calibration", "none"]) == 0
     assert "Intervals are model-based" in capsys.readouterr().out
+
+
+def test_forecast_shows_a_progress_bar_unless_told_not_to(tmp_path, capsys):
+    run_forecast(tmp_path / "bar")
+    assert "forecast Lancashire" in capsys.readouterr().err  # the tqdm bar, on stderr
+    run_forecast(tmp_path / "quiet", "--no-progress")
+    assert "forecast Lancashire" not in capsys.readouterr().err

@@ -112,6 +112,15 @@ def test_plot_returns_a_figure_and_draws_into_given_axes(baseline_forecast):
     plt.close(fig)
 
 
+def test_progress_bar_only_when_asked(capsys):
+    quiet = forecast(seasonal_series(), models=("naive", "drift"), n_paths=100, seed=1)
+    assert capsys.readouterr().err == ""
+    shown = forecast(seasonal_series(), models=("naive", "drift"), n_paths=100, seed=1, progress=True)
+    err = capsys.readouterr().err
+    assert "forecast Testshire" in err and "3/3" in err  # two models fitted, then the paths simulated
+    assert shown.financial_years().equals(quiet.financial_years())  # the bar changes nothing else
+
+
 def test_summary_states_the_numbers(baseline_forecast):
     text = baseline_forecast.summary("drift")
     fy = baseline_forecast.financial_years()

@@ -148,6 +148,7 @@ def check(
     calibration: Any = "default",
     min_after_shift: int = 1,
     known_events: Any = "default",
+    progress: bool = False,
 ) -> CheckResult:
     """Forecast ``financial_year`` from ``origin`` with the data up to it, and compare with the actual.
 
@@ -155,7 +156,8 @@ def check(
     be complete in the series). ``reported_forecast``: a forecast someone published, shown beside ours. Both may
     be given as text with thousands separators (``"168,705"``).
     ``events`` apply as far as observable at the origin (``min_after_shift`` as in :func:`forcast.backtest`), and so
-    do the known breaks the series carries (``known_events`` as in :func:`forcast.forecast`).
+    do the known breaks the series carries (``known_events`` as in :func:`forcast.forecast`). ``progress=True``
+    shows a tqdm bar while the forecast is made, as in :func:`forcast.forecast`.
     """
     series = check_demand_series(series, purpose="checking a forecast")
     levels = check_levels(levels)
@@ -191,7 +193,7 @@ def check(
         names = {(m.name if isinstance(m, Model) else str(m).lower()) for m in specs}
         specs += [b for b in BASELINES if b not in names]
     fc = forecast(train, until=label, models=specs, levels=levels, n_paths=n_paths, seed=seed, events=applied,
-                  calibration=calibration, known_events="none", allow_short_history=True)
+                  calibration=calibration, known_events="none", allow_short_history=True, progress=progress)
     if last.end_time.normalize() != end:
         notes.insert(0, f"the origin {end:%d %b %Y} falls inside {last + 1}; the data used end with {last}")
     shifts = [e for e in applied if type(e).__name__ == "LevelShift"]

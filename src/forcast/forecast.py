@@ -174,7 +174,9 @@ class Forecast:
     def plot(self, ax=None, model: str | None = None, history: int | None = None):
         """Fan chart: history, 80% and 95% bands and the mean of ``model``, with member means dashed.
 
-        ``model`` defaults to the main model (the combination when present). Draws into ``ax`` (an Axes) when given, else a new figure; returns the figure. Never shows it.
+        ``model`` defaults to the main model (the combination when present). Draws into ``ax`` (an Axes) only,
+        when given, else a new figure; the series' caveat goes under that axes, never on the figure. Returns the
+        figure. Never shows it.
         """
         from .plotting import fan_chart
 
@@ -238,24 +240,52 @@ def uses_no_change_members(series: pd.Series) -> bool:
     return all(m[k] == v for k, v in BENCHMARKED.items())
 
 
+class _ProgressBar:
+    """A tqdm bar driven as ``bar(done, total, what)`` (the callback of :func:`fit_models`); one step is left for
+    simulating the paths, taken by :meth:`finish`."""
+
+    def __init__(self, desc: str) -> None:
+        from tqdm.auto import tqdm
+
+        self._tqdm = tqdm
+        self.desc = desc
+        self.bar = None
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if self.bar is None:
+            self.bar = self._tqdm(total=total + 1, desc=self.desc, unit="model")
+        self.bar.set_postfix_str(what, refresh=False)
+        self.bar.update(done - self.bar.n)
+        if done == total:
+            self.bar.set_postfix_str("simulating paths")
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.bar.total - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def fit_models(
-    series: pd.Series, models: Sequence[str | Model], events: tuple = ()
+    series: pd.Series, models: Sequence[str | Model], events: tuple = (), progress: Any = None
 ) -> dict[str, Model]:
     """Fit each model; add the combination of ETS/ARIMA-type members when two or more fit (or when asked).
 
     ``"combination"`` in ``models`` means "ETS and ARIMA and their combination". A model that fails to fit is left
     out with a :class:`~forcast.errors.ModelFallbackWarning`; if none fits, the drift baseline takes over. For
     quarterly recorded crime the combination also averages in the no-change forms (:data:`NO_CHANGE_MEMBERS`),
-    which are not listed as models of their own.
+    which are not listed as models of their own. ``progress``, when given, is called as ``progress(done, total,
+    what)`` after each model is fitted (or fails to fit).
     """
     specs = [make_model(s) for s in models]
     if any(m.name == COMBINATION for m in specs):
         present = {m.name for m in specs}
         specs += [make_model(n) for n in DEFAULT_MODELS if n not in present]
     fitted: dict[str, Model] = {}
-    for model in specs:
-        if model.name == COMBINATION:
-            continue
+    to_fit = [m for m in specs if m.name != COMBINATION]
+    for done, model in enumerate(to_fit, 1):
         try:
             fitted[model.name] = model.fit(series, events=events)
         except ForcastError as exc:
@@ -265,6 +295,8 @@ def fit_models(
                 f"The {model.name} model could not be fitted ({exc}); it is left out of this forecast.",
                 ModelFallbackWarning, stacklevel=3,
             )
+        if progress is not None:
+            progress(done, len(to_fit), f"fitted {model.name}")
     members = [m for m in fitted.values() if m.name not in SIMPLE_MODELS + NO_CHANGE_MEMBERS]
     if len(members) >= 2:
         from .models.combination import Combination
@@ -300,6 +332,7 @@ def forecast(
     known_events: Any = "default",
     allow_long_horizon: bool = False,
     allow_short_history: bool = False,
+    progress: bool = False,
 ) -> Forecast:
     """Forecast a demand series to the end of financial year ``until`` with simulated sample paths.
 
@@ -330,6 +363,8 @@ def forecast(
     allow_short_history : a forecast more than a year ahead from under two years of data is refused
         (:class:`~forcast.errors.SeriesTooShortError`) unless this is True. A constant series (all zero, say) is
         always refused (:class:`~forcast.errors.ConstantSeriesError`).
+    progress : ``True`` shows a tqdm bar (on stderr) while the models are fitted and the paths simulated; off by
+        default.
 
     Every argument is checked before any model is fitted (:mod:`forcast.arguments`); a forecast whose sample
     paths would take more than :data:`forcast.arguments.MAX_PATH_BYTES` of memory is refused.
@@ -352,9 +387,16 @@ def forecast(
     from .intervals import resolve
 
     calibration, interval_note = resolve(calibration, series)
-    fitted = fit_models(series, models, events)
-    index = pd.period_range(series.index[-1] + 1, periods=horizon, freq=series.index.freq, name="period")
-    simulated = {name: m.simulate(horizon, int(n_paths), model_seed(seed, name)) for name, m in fitted.items()}
+    bar = _ProgressBar(f"forecast {meta(series)['force'] or series.name or ''}".strip()) if progress else None
+    try:
+        fitted = fit_models(series, models, events, progress=bar)
+        index = pd.period_range(series.index[-1] + 1, periods=horizon, freq=series.index.freq, name="period")
+        simulated = {name: m.simulate(horizon, int(n_paths), model_seed(seed, name)) for name, m in fitted.items()}
+        if bar is not None:
+            bar.finish()
+    finally:
+        if bar is not None:
+            bar.close()
     result = Forecast(series=series, index=index, until=fy, levels=levels, fitted=fitted, simulated=simulated,
                       events=events, seed=seed, n_paths=int(n_paths), calibration=calibration,
                       known_events=tuple(known))

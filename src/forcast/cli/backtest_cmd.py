@@ -7,8 +7,8 @@ import math
 import os
 
 from ._out import add_out_arguments, open_run, report
-from .forecast_cmd import (add_model_arguments, add_series_arguments, events_from_args, known_events_without,
-                           load_from_args)
+from .forecast_cmd import (add_model_arguments, add_progress_argument, add_series_arguments, events_from_args,
+                           known_events_without, load_from_args)
 
 FILES = ("backtest_periods.csv", "backtest_financial_years.csv", "backtest_metrics.csv", "backtest_chart.png")
 
@@ -32,6 +32,7 @@ def add_parser(sub) -> None:
     from .many_cmd import add_many_arguments
 
     add_many_arguments(p, all_forces=False, workers=False)
+    add_progress_argument(p)
     add_out_arguments(p)
     p.set_defaults(run=run)
 
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         from .many_cmd import run_backtest
 
         return run_backtest(args, options)
-    results = [_frames(load_from_args(args), options, progress=True)]
+    results = [_frames(load_from_args(args), options, progress=not args.no_progress)]
     periods = pd.concat([r["periods"] for r in results], ignore_index=True)
     fy = pd.concat([r["financial_years"] for r in results], ignore_index=True)
     fy_scores = pd.concat([r["fy_scores"] for r in results], ignore_index=True)

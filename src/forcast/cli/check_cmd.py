@@ -6,8 +6,8 @@ import argparse
 
 from ..arguments import as_int_if_whole, check_min_after_shift, check_total, for_argparse
 from ._out import add_out_arguments, open_run, report
-from .forecast_cmd import (add_calibration_argument, add_model_arguments, add_series_arguments, calibration_from_args,
-                           events_from_args, known_events_from_args, load_from_args)
+from .forecast_cmd import (add_calibration_argument, add_model_arguments, add_progress_argument, add_series_arguments,
+                           calibration_from_args, events_from_args, known_events_from_args, load_from_args)
 
 
 def add_parser(sub) -> None:
@@ -32,6 +32,7 @@ def add_parser(sub) -> None:
     c.add_argument("--min-after-shift", type=for_argparse(check_min_after_shift, as_int_if_whole), default=1,
                    help="periods on the new basis needed before a level shift is applied (default 1)")
     add_calibration_argument(p)
+    add_progress_argument(p)
     add_out_arguments(p, required=False, help="also write check.csv and check.txt into this folder")
     p.set_defaults(run=run)
 
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                    models=[m.strip() for m in args.models.split(",") if m.strip()],
                    events=events_from_args(args), seed=args.seed, n_paths=args.n_paths,
                    min_after_shift=args.min_after_shift, calibration=cal,
-                   known_events=known_events_from_args(args, series))
+                   known_events=known_events_from_args(args, series), progress=not args.no_progress)
     statement = result.statement() if cal is not None else f"{result.statement()} {cal_note}"
     table = result.table()
     print(statement)

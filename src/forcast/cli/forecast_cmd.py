@@ -92,11 +92,17 @@ def add_parser(sub) -> None:
     p.add_argument("--allow-short-history", action="store_true",
                    help="forecast more than a year ahead from under two years of data (refused otherwise)")
     add_calibration_argument(p)
+    add_progress_argument(p)
     from .many_cmd import add_many_arguments
 
     add_many_arguments(p)
     add_out_arguments(p)
     p.set_defaults(run=run)
+
+
+def add_progress_argument(p: argparse.ArgumentParser) -> None:
+    """``--no-progress``, spelt the same on every command that shows a progress bar (on stderr)."""
+    p.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
 
 
 def add_horizon_arguments(p: argparse.ArgumentParser, what: str = "forecast") -> None:
@@ -211,7 +217,8 @@ def run(args: argparse.Namespace) -> int:
     fc = forecast(series, until=args.until, h=horizon_from_args(args), allow_short_history=args.allow_short_history,
                   models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
                   seed=args.seed, events=events_from_args(args), calibration=args.calibration,
-                  known_events=known_events_from_args(args, series), allow_long_horizon=args.allow_long_horizon)
+                  known_events=known_events_from_args(args, series), allow_long_horizon=args.allow_long_horizon,
+                  progress=not args.no_progress)
     for event in fc.events:
         fc.notes.append(f"Declared event: {format_event(event)} ({type(event).__name__}).")
     fy = fc.financial_years()

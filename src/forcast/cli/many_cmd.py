@@ -83,7 +83,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         if getattr(args, flag, False):
             options[flag] = True
     result = forecast_many(data, ["force", "offence_group"], reconcile=_hierarchy(args), n_jobs=args.workers,
-                           progress=True, seed=args.seed, **options)
+                           progress=not args.no_progress, seed=args.seed, **options)
     tables = (result.financial_years(), result.table(), result.models, result.notes, result.failures)
     with out_run as out:
         for frame, name in zip(tables, FORECAST_FILES):
@@ -132,8 +132,8 @@ def run_backtest(args: argparse.Namespace, options: dict) -> int:
     options["known_events"] = _known(args)
     seed = options.pop("seed")
     ids = ["force", "offence_group"]
-    result = backtest_many(data, ids, reconcile=_hierarchy(args), n_jobs=args.workers, progress=True, seed=seed,
-                           **options)
+    result = backtest_many(data, ids, reconcile=_hierarchy(args), n_jobs=args.workers,
+                           progress=not args.no_progress, seed=seed, **options)
     by = ("offence_group", "model", "horizon_year") if args.by else ("model", "horizon_year")
     table = pd.concat([
         metrics.summarise_scores(result.fy_scores, by=by).assign(basis="financial_year"),
