@@ -41,7 +41,7 @@ def settings() -> dict:
     """Seed, paths, models and calibration of ``make run``'s chapter, from the ``forcast fms`` parser's defaults."""
     args = build_parser().parse_args(MAKE_RUN)
     calibration = None
-    if not args.no_calibration:
+    if args.calibration == "default":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ForcastWarning)
             calibration = default_calibration()

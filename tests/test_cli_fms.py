@@ -164,3 +164,33 @@ def test_fms_lancashire_full_run(tmp_path, capsys):
     assert "FMS chapter" in captured.err  # the progress bar
     assert (tmp_path / "tables" / "recorded_crime_check.csv").exists()
     assert (tmp_path / "figures" / "recorded_crime_backtest.png").exists()
+
+
+def test_fms_takes_calibration_as_forecast_and_check_do_and_still_reads_the_old_spelling(tmp_path, calls_csv,
+                                                                                          capsys):
+    base = ["fms", "--force", "My Force", "--no-recorded-crime", *FAST, "--formats", "md",
+            "--measure", "999 calls", str(calls_csv)]
+    assert main([*base, "--calibration", "none", "--out", str(tmp_path / "new")]) == 0
+    assert "deprecated" not in capsys.readouterr().err
+    assert main([*base, "--no-calibration", "--out", str(tmp_path / "old")]) == 0
+    assert ("forcast fms: note: --no-calibration is deprecated; write --calibration none (as forecast and check do)."
+            in capsys.readouterr().err)
+    assert (tmp_path / "new" / "chapter.md").read_text(encoding="utf-8") == \
+        (tmp_path / "old" / "chapter.md").read_text(encoding="utf-8")
+    missing = tmp_path / "no.json"
+    for argv, message in ((["--calibration", str(missing)], "No calibration file"),
+                          (["--no-calibration", "--calibration", str(missing)],
+                           f"--no-calibration and --calibration {str(missing)!r} contradict each other")):
+        assert main([*base, *argv, "--out", str(tmp_path / "bad")]) == 2
+        assert message in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()  # refused before any work
+
+
+def test_one_spelling_per_option_across_commands():
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    shown = {name: {s for a in sub._actions if a.help != "==SUPPRESS==" for s in a.option_strings}
+             for name, sub in commands.items()}
+    assert all("--no-calibration" not in options for options in shown.values())  # the old spelling is hidden
+    assert all("--calibration" in shown[name] for name in ("forecast", "check", "fms"))
+    assert all("--no-progress" in shown[name] for name in ("forecast", "backtest", "check", "fms"))  # every bar

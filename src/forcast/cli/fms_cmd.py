@@ -10,7 +10,7 @@ import argparse
 
 from ..errors import ParameterError, UnknownForceError
 from ._out import add_out_arguments, open_run, report
-from .forecast_cmd import add_file_arguments, add_model_arguments, file_arguments
+from .forecast_cmd import add_calibration_argument, add_file_arguments, add_model_arguments, file_arguments
 
 FORMATS = ("md", "html", "docx")
 EPILOG = """examples:
@@ -60,8 +60,8 @@ def add_parser(sub) -> None:
                    "and productive hours per full-time post a year (both assumptions, stated in the chapter), e.g. "
                    "--workload '999 calls' 240 1500 (repeatable)")
     p.add_argument("--no-backtest", action="store_true", help="do not test past forecasts (much faster)")
-    p.add_argument("--no-calibration", action="store_true",
-                   help="show model-based intervals even when a default calibration is installed")
+    add_calibration_argument(p)
+    p.add_argument("--no-calibration", action="store_true", help=argparse.SUPPRESS)  # old spelling: --calibration none
     p.add_argument("--title", help="chapter title (default: 'Force Management Statement: demand, FORCE')")
     p.add_argument("--formats", default=",".join(FORMATS),
                    help="comma-separated output formats: md, html, docx (default all three)")
@@ -157,6 +157,27 @@ def _progress_bar(enabled: bool):
     return progress, close
 
 
+def calibration_from_args(args: argparse.Namespace):
+    """``calibration`` for :func:`forcast.fms.build_chapter` from ``--calibration default|none|FILE`` (a file is read
+    here); the old ``--no-calibration`` still means ``--calibration none``, with a note on stderr."""
+    import sys
+
+    text = args.calibration
+    if args.no_calibration:
+        if text.strip().lower() not in ("default", "none"):
+            raise ParameterError(f"--no-calibration and --calibration {text!r} contradict each other. Give "
+                                 f"--calibration alone (--no-calibration is the old spelling of --calibration none).")
+        print("forcast fms: note: --no-calibration is deprecated; write --calibration none (as forecast and check "
+              "do).", file=sys.stderr)
+        text = "none"
+    choice = text.strip().lower()
+    if choice in ("default", "none"):
+        return None if choice == "none" else "default"
+    from ..intervals import load
+
+    return load(text)
+
+
 def workload_from_args(args: argparse.Namespace) -> dict | None:
     """``--workload NAME SECONDS HOURS`` -> the ``workload=`` argument of build_chapter."""
     spec = {}
@@ -185,6 +206,7 @@ def run(args: argparse.Namespace) -> int:
             raise ParameterError(f"--template shapes the Word document, but --formats {args.formats!r} leaves it out. "
                                  f"Add docx to --formats or drop --template.")
         open_template(args.template)  # a missing or broken template fails before any work
+    calibration = calibration_from_args(args)  # a bad file fails before any work
     out_run = open_run(args, "fms")  # the folder is checked before any work
     measures = measures_from_args(args)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
@@ -194,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
                                 events=[] if args.no_known_events else None,
                                 known_events=_known_events(args, measures),
                                 n_paths=args.n_paths, backtest=not args.no_backtest,
-                                calibration=None if args.no_calibration else "default", title=args.title,
+                                calibration=calibration, title=args.title,
                                 models=models, progress=progress, workload=workload_from_args(args),
                                 marking=args.marking or None)
     finally:
