@@ -313,3 +313,10 @@ def test_plot_of_its_own_and_an_unknown_model(exact):
     assert len(fig.axes) == 1 and fig.axes[0].get_legend() is not None
     with pytest.raises(ParameterError, match="No model 'ets' in this backtest. It has: last_value."):
         bt.plot(model="ets")
+
+
+def test_reprs_are_one_short_line(exact):
+    _, bt = exact
+    assert repr(bt) == ("<Backtest Testshire recorded_crime, quarterly, 2010Q2–2017Q1 (28 periods); 4 origins "
+                        "(Mar 2013–Mar 2016); models: last_value>")
+    assert repr(bt.folds[0]) == "<Fold origin 2013Q1: 16 periods (2013Q2–2017Q1); models: last_value; 100 paths each>"

@@ -66,6 +66,12 @@ class Fold:
     def date(self) -> pd.Timestamp:
         return self.origin.end_time.normalize()
 
+    def __repr__(self) -> str:  # the paths are summarised, never printed
+        n = next(iter(self.paths.values())).shape[0] if self.paths else 0
+        span = f"{self.index[0]}–{self.index[-1]}" if len(self.index) else "none"
+        return (f"<Fold origin {self.origin}: {len(self.index)} periods ({span}); models: "
+                f"{', '.join(self.paths) or 'none'}; {n:,} paths each>")
+
 
 @dataclass
 class Backtest:
