@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 
 import matplotlib
 
@@ -406,9 +405,7 @@ def test_projection_paragraph_uses_the_phrase_of_its_own_table(synthetic):
 # ---------------------------------------------------------------------------------------------- end to end
 @pytest.mark.slow
 def test_lancashire_chapter_end_to_end(tmp_path):
-    start = time.perf_counter()
     chapter = build_chapter("Lancashire")
-    built = time.perf_counter() - start
     written = chapter.write(tmp_path)
     assert [s.title for s in chapter.sections] == TITLES
     summary = " ".join(paragraphs(section(chapter, "summary")))
@@ -424,7 +421,6 @@ def test_lancashire_chapter_end_to_end(tmp_path):
         assert 0 < size[(model, "April 2018")] < 15_000 and size[(model, "January 2019")] < 0
     assert "recorded_crime_check" in chapter.tables_by_key()
     assert docx.Document(str(written["docx"])).tables
-    assert built < 60, f"the Lancashire chapter took {built:.0f} s to build"
 
 
 def test_workload_section_for_a_call_measure():
