@@ -217,7 +217,7 @@ def cli_reference() -> str:
 #: the public functions and classes defined in the module are.
 API_MODULES = (
     "forcast", "forcast.datasets", "forcast.crime_series", "forcast.known_events", "forcast.home_office",
-    "forcast.releases", "forcast.events", "forcast.check", "forcast.backtest", "forcast.origins",
+    "forcast.releases", "forcast.events", "forcast.checking", "forcast.backtesting", "forcast.origins",
     "forcast.metrics", "forcast.calibration", "forcast.conformal", "forcast.intervals", "forcast.horizon",
     "forcast.comparison", "forcast.crime_rates", "forcast.calls", "forcast.many", "forcast.reconcile",
     "forcast.parallel",

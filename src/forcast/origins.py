@@ -1,6 +1,6 @@
 """Where backtest folds go: origins as dates, the :class:`RollingOrigin` splitter, and which declared events were
 observable at an origin (:func:`observable_events`). Used by :mod:`forcast.backtesting` and :mod:`forcast.checking`;
-see the ``backtest`` module docstring for the rules."""
+see the :mod:`forcast.backtesting` docstring for the rules."""
 
 from __future__ import annotations
 
