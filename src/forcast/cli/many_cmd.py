@@ -105,8 +105,10 @@ def _print_national(fy, hierarchy) -> None:
     """England and Wales (the sum of the forces' totals) by financial year, and how closely the groups add up."""
     main = fy["model"].iloc[0]
     totals = fy[(fy["model"] == main) & (fy["offence_group"] == "Total")]
-    national = totals.groupby("financial_year")["mean"].sum()
-    print(f"\nEngland and Wales, the sum of the {totals['force'].nunique()} forces' mean totals ({main}):")
+    n = totals["force"].nunique()
+    by_year = totals.groupby("financial_year")["mean"]
+    national = by_year.sum()[by_year.count() == n]  # only the years every force forecasts
+    print(f"\nEngland and Wales, the sum of the {n} forces' mean totals ({main}), the years all of them forecast:")
     print(national.to_string(float_format=lambda v: f"{v:,.0f}"))
     parts = fy[fy["offence_group"] != "Total"]
     if len(parts):
