@@ -104,7 +104,7 @@ DATE_CELLS = st.one_of(
     st.text(max_size=12),
 )
 
-_NAMES = st.sampled_from(["Month", "Crimes", "date", "n", "Opened", "", "Month", "Calls", "Unnamed: 1", "a,b", "Crimes"])
+_NAMES = st.sampled_from(["Month", "Crimes", "date", "n", "Opened", "", "Calls", "Unnamed: 1", "a,b", "Crimes"])
 
 
 def _csv_cell(text: str, quote: bool) -> str:

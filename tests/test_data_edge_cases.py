@@ -47,7 +47,8 @@ def test_huge_numbers_in_a_frame_or_series_never_wrap_negative():
     values = [1.0] * 23 + [1e300]
     raises(CountTooLargeError, lambda: load_series(pd.DataFrame({"m": MONTHS.astype(str), "n": values})),
            "index 23: 1e+300")
-    raises(CountTooLargeError, lambda: load_series(pd.Series([3] * 23 + [10**400], index=MONTHS, dtype=object)), "2017-12: 1000")
+    huge = pd.Series([3] * 23 + [10**400], index=MONTHS, dtype=object)
+    raises(CountTooLargeError, lambda: load_series(huge), "2017-12: 1000")
     ok = load_series(pd.Series([2**53] * 24, index=MONTHS))
     assert (ok == 2**53).all() and (ok > 0).all()
 
@@ -225,3 +226,10 @@ def test_fms_reads_measure_files_with_the_same_options(tmp_path):
                                       "--missing", "exclude", "--dayfirst", "--out", str(tmp_path / "out")])
     series = measures_from_args(args)["999 calls"]
     assert series.attrs["missing_periods"] == ["2016-06"] and len(series) == 24
+
+
+def test_repeated_labels_in_a_dataframe():
+    data = pd.DataFrame([[str(p), i, i] for i, p in enumerate(MONTHS)], columns=["Month", "Crimes", "Crimes"])
+    for kwargs in ({}, {"date_column": "Month", "value_column": "Crimes"}):
+        raises(ColumnError, lambda: load_series(data, **kwargs),
+               "The header names 2 columns 'Crimes' (columns B and C)")

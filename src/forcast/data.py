@@ -8,8 +8,10 @@ message quotes the offending cells by the row number you see in the file (the he
 DataFrame, by its index label.
 
 Dates may be written as days (``2018-04-01``, or UK style ``01/04/2018``, read day first), months (``2018-04``,
-``Apr 2018``, ``Apr-18``), quarters (``2018Q2``, ``2018 Q2``, ``Q2 2018``) or financial years (``2018/19``, only
-with ``frequency="annual"``). A date stands for the period that contains it, so period starts (2018-04-01) and
+``Apr 2018``, ``Apr-18``), quarters (``2018Q2``, ``2018 Q2``, ``Q2 2018``), weeks as pandas writes them
+(``2016-01-04/2016-01-10``) or financial years (``2018/19``, only with ``frequency="annual"``). Numeric dates are
+read with one rule for the whole column (:mod:`forcast.dates`): a column that reads only month first, or both ways
+with different results, is refused until ``dayfirst=`` says which. Years outside 1900-2100 are refused. A date stands for the period that contains it, so period starts (2018-04-01) and
 period ends (2018-06-30 for a quarter) both work. Weeks run Monday to Sunday: weekly dates must all be Mondays
 (week starts) or all Sundays (week ends).
 """
@@ -241,15 +243,15 @@ def _header_hint(frame: pd.DataFrame, header: int) -> str:
     return ""
 
 
-def _duplicate_columns(columns: Sequence[Any]) -> dict[str, list[Any]]:
-    """Header names that appear more than once (pandas renames repeats 'n' to 'n.1', 'n.2'): name -> columns."""
+def _duplicate_columns(columns: Sequence[Any]) -> dict[str, list[int]]:
+    """Header names that appear more than once, as name -> column positions: repeated labels of a DataFrame, or
+    the copies pandas renames when reading a file ('n' again becomes 'n.1', 'n.2')."""
     names = [str(c) for c in columns]
-    groups: dict[str, list[Any]] = {}
-    for column, name in zip(columns, names):
+    groups: dict[str, list[int]] = {}
+    for position, name in enumerate(names):
         m = re.match(r"^(.*)\.(\d+)$", name)
-        if m and m.group(1) in names:
-            groups.setdefault(m.group(1), [columns[names.index(m.group(1))]]).append(column)
-    return groups
+        groups.setdefault(m.group(1) if m and m.group(1) in names else name, []).append(position)
+    return {name: positions for name, positions in groups.items() if len(positions) > 1}
 
 
 def _labels(index: Sequence[Any], row_word: str) -> list[str]:
@@ -285,12 +287,13 @@ def _pick_columns(frame: pd.DataFrame, date_column: Any, value_column: Any) -> t
             "of dates as date_column= and the column of counts as value_column= (--date-column, --value-column)."
         )
     duplicates = _duplicate_columns(columns)
-    for name, group in duplicates.items():
+    for name, positions in duplicates.items():
+        group = [columns[i] for i in positions]
         if date_column is None or value_column is None or date_column in group or value_column in group:
-            where = " and ".join(_letter(columns.index(c)) for c in group)
+            where = " and ".join(_letter(i) for i in positions)
             raise ColumnError(
-                f"The header names {len(group)} columns {name!r} (columns {where}), so forcast cannot tell which one "
-                "is meant. Rename them so that each column has its own name, or delete the copies you do not need."
+                f"The header names {len(positions)} columns {name!r} (columns {where}), so forcast cannot tell which "
+                "one is meant. Rename them so that each column has its own name, or delete the copies you do not need."
             )
     check_columns(columns, {"date_column": date_column, "value_column": value_column})
     if date_column is not None and value_column is not None:

@@ -19,9 +19,9 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from .errors import (ColumnError, ConstantSeriesError, CountTooLargeError, DuplicatePeriodError, EmptyDataError, FrequencyError,
-                     MissingPeriodError, MissingValueError, NegativeCountError, NonIntegerCountError, NonIntegerCountWarning,
-                     NonNumericCountError, ParameterError, SeriesTooShortError, TimezoneError)
+from .errors import (ColumnError, ConstantSeriesError, CountTooLargeError, DuplicatePeriodError, EmptyDataError,
+                     FrequencyError, MissingPeriodError, MissingValueError, NegativeCountError, NonIntegerCountError,
+                     NonIntegerCountWarning, NonNumericCountError, ParameterError, SeriesTooShortError, TimezoneError)
 from .series import PERIODS_PER_YEAR, frequency_of
 
 #: What one period is called in messages, per forcast frequency name.
