@@ -320,3 +320,17 @@ def test_reprs_are_one_short_line(exact):
     assert repr(bt) == ("<Backtest Testshire recorded_crime, quarterly, 2010Q2–2017Q1 (28 periods); 4 origins "
                         "(Mar 2013–Mar 2016); models: last_value>")
     assert repr(bt.folds[0]) == "<Fold origin 2013Q1: 16 periods (2013Q2–2017Q1); models: last_value; 100 paths each>"
+
+
+def test_backtests_pickled_under_the_old_module_name_still_load():
+    import importlib
+    import pickle
+
+    from forcast import backtesting
+
+    old = importlib.import_module("forcast.backtest")
+    for name in ("Backtest", "Fold", "_FYBlock"):
+        assert getattr(old, name) is getattr(backtesting, name)
+    # a pickle written before the rename names forcast.backtest._FYBlock: it must resolve
+    blob = pickle.dumps(backtesting._FYBlock, protocol=0).replace(b"forcast.backtesting", b"forcast.backtest")
+    assert pickle.loads(blob) is backtesting._FYBlock

@@ -15,6 +15,8 @@ from .backtesting import (DEFAULT_BACKTEST_MODELS, DEFAULT_BACKTEST_PATHS, Backt
 __all__ = ["backtest", "Backtest", "Fold", "RollingOrigin", "observable_events", "origin_end", "origin_period",
            "DEFAULT_BACKTEST_MODELS", "DEFAULT_BACKTEST_PATHS"]
 
+from .backtesting import _FYBlock  # noqa: E402,F401  (Backtests pickled before the rename refer to it here)
+
 for _name in __all__:  # forcast.backtest.Backtest etc. on the function, as on the old callable module
     setattr(backtest, _name, globals()[_name])
 del _name
