@@ -7,7 +7,8 @@ series (one process, h = 16 quarters, 80/95% levels; its numba compilation is do
 For each it prints wall seconds, seconds per series and the peak resident memory of the whole process tree
 (the parent and its worker processes, sampled every 0.1 s with psutil). It checks that the three forcast runs give
 identical financial-year tables, and runs the serial forcast again on half the forces to show whether memory
-grows with the number of series.
+grows with the number of series. Each run is made in a fresh child process, so no run's workers or caches count
+in another's memory.
 
 Targets (issue 14): seconds per series no more than statsforecast's AutoETS + AutoARIMA; speed-up >= 1.7x on 2
 cores; memory flat in the number of series.
@@ -99,44 +100,65 @@ def timed(fn):
     return result, wall, mem["mb"]
 
 
+MODES = ("serial", "n_jobs=2", "dask", "statsforecast")
+
+
+def measure(mode: str, forces: list[str], n_paths: int, table_path: str | None) -> dict:
+    """One run in this (fresh) process: wall seconds and the peak memory of this process and its workers."""
+    data = recorded_crime_series(forces, by="offence-group")
+    warm = dict(list(data.items())[:10])
+    if mode == "statsforecast":
+        run_statsforecast(long_frame(warm))  # numba compilation, not timed
+        _, wall, mb = timed(lambda: run_statsforecast(long_frame(data)))
+        failed = 0
+    else:
+        forcast.forecast_many(warm, reconcile="offence_group", n_paths=200)  # imports and caches, not timed
+        result, wall, mb = timed(lambda: run_forcast(data, n_paths, mode))
+        failed = len(result.failures)
+        if table_path:
+            result.financial_years().to_pickle(table_path)
+    return {"run": mode, "series": len(data), "failed": failed, "wall_s": wall, "s_per_series": wall / len(data),
+            "peak_mb": mb}
+
+
 def main() -> None:
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forces", type=int, default=43, help="the first N forces (default all 43)")
     parser.add_argument("--n-paths", type=int, default=2000)
     parser.add_argument("--skip", default="", help="comma-separated: serial, n_jobs=2, dask, statsforecast, memory")
+    parser.add_argument("--only", choices=MODES, help=argparse.SUPPRESS)  # one run, in a child process
+    parser.add_argument("--table", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-
     forces = datasets.forces()[: args.forces]
-    data = recorded_crime_series(forces, by="offence-group")
-    n = len(data)
-    print(f"{len(forces)} forces x (total + 9 offence groups) = {n} quarterly series, {args.n_paths:,} paths, "
-          f"financial-year totals to 2026/27, offence groups reconciled (MinT)\n")
-    warm = dict(list(data.items())[:10])
-    forcast.forecast_many(warm, reconcile="offence_group", n_paths=200)  # imports and caches, not timed
-
-    rows, tables = [], {}
-    for how in ("serial", "n_jobs=2", "dask"):
-        if how in skip:
-            continue
-        result, wall, mb = timed(lambda: run_forcast(data, args.n_paths, how))
-        tables[how] = result.financial_years()
-        rows.append({"run": f"forcast {how}", "series": n, "failed": len(result.failures), "wall_s": wall,
-                     "s_per_series": wall / n, "peak_mb": mb})
-        print(f"  {rows[-1]['run']}: {wall:,.1f} s", flush=True)
-    if "statsforecast" not in skip:
-        frame = long_frame(data)
-        run_statsforecast(long_frame(warm))  # numba compilation, not timed
-        _, wall, mb = timed(lambda: run_statsforecast(frame))
-        rows.append({"run": "statsforecast AutoETS+AutoARIMA", "series": n, "failed": 0, "wall_s": wall,
-                     "s_per_series": wall / n, "peak_mb": mb})
-        print(f"  {rows[-1]['run']}: {wall:,.1f} s", flush=True)
+    if args.only:
+        print(json.dumps(measure(args.only, forces, args.n_paths, args.table)))
+        return
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    print(f"{len(forces)} forces x (total + 9 offence groups) = {10 * len(forces)} quarterly series, "
+          f"{args.n_paths:,} paths, financial-year totals to 2026/27, offence groups reconciled (MinT); each run in "
+          f"a fresh process\n")
+    runs = [(m, len(forces)) for m in MODES if m not in skip]
     if "memory" not in skip and "serial" not in skip and len(forces) >= 2:
-        half = recorded_crime_series(forces[: len(forces) // 2], by="offence-group")
-        result, wall, mb = timed(lambda: run_forcast(half, args.n_paths, "serial"))
-        rows.append({"run": "forcast serial, half the forces", "series": len(half), "failed": len(result.failures),
-                     "wall_s": wall, "s_per_series": wall / len(half), "peak_mb": mb})
-
+        runs.append(("serial", len(forces) // 2))
+    rows, tables = [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (mode, n_forces) in enumerate(runs):
+            table = str(Path(tmp) / f"{k}.pkl")
+            out = subprocess.run([sys.executable, __file__, "--only", mode, "--forces", str(n_forces), "--n-paths",
+                                  str(args.n_paths), "--table", table], capture_output=True, text=True, check=True)
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            row["run"] = ("statsforecast AutoETS+AutoARIMA" if mode == "statsforecast" else f"forcast {mode}") + (
+                f", {n_forces} forces" if n_forces != len(forces) else "")
+            rows.append(row)
+            if mode != "statsforecast" and n_forces == len(forces):
+                tables[mode] = pd.read_pickle(table)
+            print(f"  {row['run']}: {row['wall_s']:,.1f} s, peak {row['peak_mb']:,.0f} MB", flush=True)
     table = pd.DataFrame(rows)
     print()
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
