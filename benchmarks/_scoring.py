@@ -27,9 +27,9 @@ from forcast.metrics import score_financial_years, winkler
 COVID_YEARS = ("2020/21", "2021/22")
 #: Below this many ended target years a real-time calibration is not learned (model intervals are used).
 MIN_ENDED_YEARS = 2
-#: what forcast.forecast gives by default: the combination with symmetric error quantiles, horizons scaled by h/i,
-#: never narrower than the combination's own intervals
-DEFAULT = ("combination", "symmetric conformal growth 1, model floor")
+#: what forcast.forecast gives by default: the combination with symmetric error quantiles (each horizon's own and
+#: the shorter horizons' of later origins, scaled by h/i), never narrower than the combination's own intervals
+DEFAULT = ("combination", "symmetric conformal growth 1 later origins, model floor")
 DEFAULT_LABEL = "forcast default"
 COLUMNS = {"n": "n", "mape": "MAPE", "mdape": "MdAPE", "bias": "bias", "coverage_80": "cov80",
            "coverage_95": "cov95", "width_95": "width95", "winkler_95": "winkler95", "crps": "CRPS"}
@@ -114,7 +114,8 @@ def calibrated(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combina
 
 
 def conformal(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combination",
-              symmetric: bool = False, growth: float | None = None, model_floor: bool = False) -> pd.DataFrame:
+              symmetric: bool = False, growth: float | None = None, model_floor: bool = False,
+              later_origins_only: bool = False) -> pd.DataFrame:
     """The combination's paths mapped onto :class:`forcast.conformal.ErrorQuantiles` learned in real time: the
     relative financial-year errors of forecasts made before ``origin`` whose years had ended by it, pooled over
     all forces (``symmetric``: each error and its mirror image)."""
@@ -122,14 +123,14 @@ def conformal(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combinat
     from forcast.errors import ParameterError
 
     label = (("symmetric " if symmetric else "") + "conformal" + (f" growth {growth:g}" if growth else "")
-             + (", model floor" if model_floor else ""))
+             + (" later origins" if later_origins_only else "") + (", model floor" if model_floor else ""))
     at = [subset(r.bt, model, lambda f: f.date == origin) for r in runs]
     fallback = len(ended_years(runs, origin)) < MIN_ENDED_YEARS
     if not fallback:
         try:
             eq = ErrorQuantiles.from_backtests([subset(r.bt, model, lambda f: f.date < origin) for r in runs],
                                                known_by=origin, symmetric=symmetric, growth=growth,
-                                               model_floor=model_floor)
+                                               model_floor=model_floor, later_origins_only=later_origins_only)
             at = [b.widened(eq) for b in at]
         except ParameterError:
             fallback = True
@@ -149,9 +150,14 @@ def floored_conformal(runs: list[ForceRun], origin: pd.Timestamp) -> pd.DataFram
     return conformal(runs, origin, symmetric=True, growth=1.0, model_floor=True)
 
 
+def gap_conformal(runs: list[ForceRun], origin: pd.Timestamp) -> pd.DataFrame:
+    return conformal(runs, origin, symmetric=True, growth=1.0, model_floor=True, later_origins_only=True)
+
+
 INTERVAL_METHODS = {"model": model_intervals, "calibrated": calibrated, "conformal": conformal,
                     "symmetric conformal": symmetric_conformal, "symmetric conformal growth 1": growth_conformal,
-                    "symmetric conformal growth 1, model floor": floored_conformal}
+                    "symmetric conformal growth 1, model floor": floored_conformal,
+                    "symmetric conformal growth 1 later origins, model floor": gap_conformal}
 
 
 _RUNS: list = []  # the runs, for forked workers (inherited, not pickled)

@@ -165,3 +165,22 @@ def test_model_floor_keeps_the_wider_side_rank_by_rank_and_the_mean():
     eq = ErrorQuantiles.from_frame(rows(np.linspace(-0.1, 0.1, 50)), min_points=10, model_floor=True)
     back = ErrorQuantiles.from_json(eq.to_json())
     assert back.model_floor is True and "never narrower than the model's own spread" in back.note
+
+
+def test_later_origins_only_takes_shorter_horizons_only_from_origins_the_horizon_has_not_seen():
+    def cell(errors, horizon, origin):
+        return rows(errors, horizon=horizon).assign(origin=pd.Timestamp(origin))
+
+    old1, old2 = np.linspace(0.0, 0.1, 40), np.linspace(0.0, 0.2, 40)
+    new1 = np.linspace(0.2, 0.3, 40)  # a later origin whose two-year outcome is not known yet
+    frame = pd.concat([cell(old1, 1, "2015-03-31"), cell(old2, 2, "2015-03-31"), cell(new1, 1, "2016-03-31")])
+    gap = ErrorQuantiles.from_frame(frame, growth=1.0, later_origins_only=True)
+    np.testing.assert_allclose(gap.quantile_function("m", 2), np.quantile(np.r_[old2, 2 * new1], GRID))
+    np.testing.assert_allclose(gap.quantile_function("m", 1), np.quantile(np.r_[old1, new1], GRID))
+    pooled = ErrorQuantiles.from_frame(frame, growth=1.0)  # every shorter-horizon error, old ones counted twice
+    np.testing.assert_allclose(pooled.quantile_function("m", 2), np.quantile(np.r_[2 * old1, old2, 2 * new1], GRID))
+    # once the later origin's two-year outcome is known, horizon 2 is just its own errors
+    known = pd.concat([frame, cell(old2, 2, "2016-03-31")])
+    np.testing.assert_allclose(ErrorQuantiles.from_frame(known, growth=1.0, later_origins_only=True)
+                               .quantile_function("m", 2), np.quantile(np.r_[old2, old2], GRID))
+    assert ErrorQuantiles.from_json(gap.to_json()).later_origins_only is True

@@ -79,6 +79,7 @@ class ErrorQuantiles:
     symmetric: bool = False
     growth: float | None = None
     model_floor: bool = False
+    later_origins_only: bool = False
     #: How forecasts made this way did in real-time backtests: ``{"coverage_80": {h: share}, "coverage_95": {h:
     #: share}, "mape": {h: %}, "naive_mape": {h: %}, "basis": "..."}`` (written by ``benchmarks/accuracy.py``),
     #: quoted in :attr:`note` and the FMS chapter; or None.
@@ -89,7 +90,8 @@ class ErrorQuantiles:
     # ------------------------------------------------------------------ learning
     @classmethod
     def from_frame(cls, fy: pd.DataFrame, min_points: int = DEFAULT_MIN_POINTS, symmetric: bool = False,
-                   growth: float | None = None, model_floor: bool = False, **info: Any) -> "ErrorQuantiles":
+                   growth: float | None = None, model_floor: bool = False, later_origins_only: bool = False,
+                   **info: Any) -> "ErrorQuantiles":
         """Learn from financial-year backtest rows (``Backtest.financial_years()`` of one or many series).
 
         ``symmetric=True`` learns from each error and its mirror image (``e`` and ``-e``), so both sides of an
@@ -100,6 +102,11 @@ class ErrorQuantiles:
         ``(h / i) ** g`` (``g = 1``: errors grow in proportion to the years ahead, as a drifting level's do). In real
         time the errors four years ahead come only from origins four or more years back; scaled recent one-year
         errors let a new kind of miss widen the long horizons at once.
+
+        ``later_origins_only=True`` (with ``growth``): the shorter horizons' errors are taken only from origins
+        later than the last one with an error at ``h`` itself -- the years whose ``h``-ahead outcome is not known
+        yet -- so no forecast counts twice, and once every origin's ``h``-ahead outcome is known the cell is just
+        the errors at ``h``.
 
         ``model_floor=True``: applied intervals are never narrower than the model's own (module docstring, 3)."""
         rows = fy[(fy["observed_part"] == 0) & (fy["actual"] > 0) & (fy["predicted"] > 0)]
@@ -117,8 +124,15 @@ class ErrorQuantiles:
                 basis = "horizon year"
                 if growth is not None:
                     upto = part[part["horizon_year"] <= h]
+                    if later_origins_only:
+                        own = upto["horizon_year"] == h
+                        last = upto.loc[own, "origin"].max() if own.any() else None
+                        upto = upto[own | (upto["origin"] > last)] if last is not None else upto
                     cell = upto["_e"].to_numpy() * (h / upto["horizon_year"].to_numpy(dtype=float)) ** growth
-                    basis = f"horizons 1-{h} scaled by (h/i)^{growth:g}"
+                    shorter = "horizon 1" if h == 2 else f"horizons 1-{h - 1}"
+                    basis = ((f"horizon {h}, and {shorter} of later origins scaled by (h/i)^{growth:g}" if h > 1
+                              else "horizon year") if later_origins_only
+                             else f"horizons 1-{h} scaled by (h/i)^{growth:g}")
                 if len(cell) < min_points:
                     cell = part.loc[part["horizon_year"] <= h, "_e"].to_numpy()
                     basis = "horizon years pooled"
@@ -133,13 +147,13 @@ class ErrorQuantiles:
                 f"more series or origins, or lower min_points (got {min_points})."
             )
         return cls(pd.DataFrame(out), min_points=min_points, symmetric=symmetric, growth=growth,
-                   model_floor=model_floor, **info)
+                   model_floor=model_floor, later_origins_only=later_origins_only, **info)
 
     @classmethod
     def from_backtests(cls, backtests: Iterable["Backtest"], min_points: int = DEFAULT_MIN_POINTS,
                        known_by: Any = None, exclude_years: Iterable[str] = (),
                        symmetric: bool = False, growth: float | None = None,
-                       model_floor: bool = False) -> "ErrorQuantiles":
+                       model_floor: bool = False, later_origins_only: bool = False) -> "ErrorQuantiles":
         """Learn from many backtests pooled (e.g. every force). ``known_by``: only financial years ended by then
         (real time); ``exclude_years``: leave these target years out (cross-validation)."""
         backtests = list(backtests)
@@ -150,7 +164,8 @@ class ErrorQuantiles:
         origins = tuple(sorted({f"{o:%Y-%m-%d}" for o in fy["origin"]}))
         freq = {m["frequency"] for m in metas}
         measure = {m["measure"] for m in metas}
-        return cls.from_frame(fy, min_points, symmetric, growth, model_floor, series=names, origins=origins,
+        return cls.from_frame(fy, min_points, symmetric, growth, model_floor, later_origins_only, series=names,
+                              origins=origins,
                               frequency=freq.pop() if len(freq) == 1 else None,
                               measure=measure.pop() if len(measure) == 1 else None)
 
@@ -200,9 +215,19 @@ class ErrorQuantiles:
         return out
 
     def applies_to(self, series: pd.Series) -> bool:
-        """True when ``series`` has the frequency and measure these errors were learned on."""
-        m = meta(series)
-        return (self.frequency in (None, m["frequency"])) and (self.measure in (None, m["measure"]))
+        """True when ``series`` has the measure these errors were learned on, at any frequency: the errors are
+        relative errors of financial-year totals by years ahead, which carry over to monthly (or daily) series of
+        the same measure by construction (:meth:`transfer_note` says so in the forecast's notes)."""
+        return self.measure in (None, meta(series)["measure"])
+
+    def transfer_note(self, series: pd.Series) -> str:
+        """A sentence when ``series`` has another frequency than the one learned on, else ``""``."""
+        freq = meta(series)["frequency"]
+        if self.frequency in (None, freq):
+            return ""
+        return (f" They were learned on {self.frequency} series and are applied to this {freq} series' "
+                f"financial-year totals (errors relative to the forecast, by years ahead, carry over to any "
+                f"frequency); no backtest of {freq} series has checked them.")
 
     @property
     def note(self) -> str:
@@ -238,7 +263,8 @@ class ErrorQuantiles:
     # ------------------------------------------------------------------ storage
     def to_json(self, path: str | Path | None = None) -> str:
         data = {"format": FORMAT, "version": VERSION, "min_points": self.min_points, "symmetric": self.symmetric,
-                "growth": self.growth, "model_floor": self.model_floor, "evaluation": self.evaluation,
+                "growth": self.growth, "model_floor": self.model_floor,
+                "later_origins_only": self.later_origins_only, "evaluation": self.evaluation,
                 "frequency": self.frequency,
                 "measure": self.measure, "series": list(self.series), "origins": list(self.origins),
                 "quantiles": self.quantiles.to_dict(orient="records")}
@@ -262,7 +288,8 @@ class ErrorQuantiles:
             )
         return cls(pd.DataFrame(data["quantiles"]), tuple(data["series"]), tuple(data["origins"]),
                    data.get("frequency"), data.get("measure"), int(data["min_points"]), bool(data.get("symmetric")),
-                   data.get("growth"), bool(data.get("model_floor")), data.get("evaluation"))
+                   data.get("growth"), bool(data.get("model_floor")), bool(data.get("later_origins_only")),
+                   data.get("evaluation"))
 
     def __repr__(self) -> str:
         return (f"<ErrorQuantiles from {len(self.series)} series, {self.quantiles['model'].nunique()} models, "

@@ -6,7 +6,9 @@ line and the FMS chapter, so the same call gives the same numbers everywhere.
 * ``"default"`` (the default): what ships with forcast, learned from the national backtests -- the error
   quantiles of :mod:`forcast.conformal` (``_data/error_quantiles.json``) when present, else the widening factors
   of :mod:`forcast.calibration` (``_data/calibration.json``) -- *when it was learned on series like this one*
-  (same frequency and measure); otherwise the model's own intervals, and the note says why;
+  (the same measure; error quantiles of financial-year totals carry over to any frequency, and the note says
+  when they were learned on another); otherwise the model's own intervals, and the note says why (for call
+  series, with how such intervals covered in ``benchmarks/calls_intervals.py``);
 * ``None`` or ``"none"``: the model's own intervals;
 * a :class:`~forcast.conformal.ErrorQuantiles` or :class:`~forcast.calibration.Calibration`, or the path of a JSON
   file holding one.
@@ -31,6 +33,8 @@ from .series import meta
 __all__ = ["default_method", "load", "resolve", "MODEL_BASED"]
 
 _FILES = ("error_quantiles.json", "calibration.json")
+#: Written by ``benchmarks/calls_intervals.py --write``: how model-based intervals covered call series.
+CALLS_EVALUATION = "calls_interval_evaluation.json"
 #: What the note says when a forecast keeps its model's own intervals (and why, appended).
 MODEL_BASED = "Intervals are model-based: they come from the models' own simulated spread"
 
@@ -107,6 +111,32 @@ def load(path: str | Path) -> Any:
     return _parse(text, f"The file {str(file)!r}")
 
 
+@lru_cache(maxsize=1)
+def _calls_evaluation() -> dict | None:
+    """How model-based intervals covered monthly call totals in ``benchmarks/calls_intervals.py`` (shipped)."""
+    try:
+        text = resources.files("forcast").joinpath("_data", CALLS_EVALUATION).read_text(encoding="utf-8")
+        return json.loads(text)
+    except (FileNotFoundError, OSError, json.JSONDecodeError):
+        return None
+
+
+def _held_on_calls(series: pd.Series) -> str:
+    """For a call series: how such intervals have covered in backtests of call series, else ``""``."""
+    measure = str(meta(series)["measure"])
+    held = _calls_evaluation()
+    if not held or not held.get("sets") or not (measure.startswith("calls") or measure.startswith("contacts")):
+        return ""
+    def verdict(share: float) -> str:
+        return "too wide" if share > 98 else "too narrow" if share < 90 else "about right"
+
+    parts = [f"{s['coverage_95']:.0f}% ({s['label']}; {s['width_95']:.0f}% of the month wide: "
+             f"{verdict(s['coverage_95'])})" for s in held["sets"]]
+    return (f" In backtests of call series ({held['basis']}) intervals made this way held "
+            f"{', '.join(parts[:-1]) + ' and ' + parts[-1] if len(parts) > 1 else parts[0]} of actual monthly "
+            f"totals at 95%. Read them as the models' view, not as tested ranges.")
+
+
 def _describe(series: pd.Series) -> str:
     m = meta(series)
     return f"{m['frequency']} {str(m['measure']).replace('_', ' ')}"
@@ -123,8 +153,8 @@ def resolve(calibration: Any, series: pd.Series) -> tuple[Any, str]:
         if not method.applies_to(series):
             learned = f"{method.frequency or 'other'} {str(method.measure or 'other').replace('_', ' ')}"
             return None, (f"{MODEL_BASED}: the default calibration was learned on {learned} series, not on "
-                          f"{_describe(series)} like this one.")
-        return method, method.note
+                          f"{_describe(series)} like this one.{_held_on_calls(series)}")
+        return method, method.note + getattr(method, "transfer_note", lambda s: "")(series)
     if isinstance(calibration, (str, Path)):
         method = load(calibration)
         return method, method.note
