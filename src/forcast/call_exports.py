@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data import _blank, _labels, _read, _share_numeric, _without_blank_rows, _year_note
+from .data import _blank, _labels, _share_numeric, _without_blank_rows
+from .date_cells import _year_note
+from .reading import _read
 from .dates import YEARS, ZonedText, check_dayfirst, parse_day_text
 from .errors import (DateParseError, EmptyDataError, MissingPeriodError, MissingValueError, NegativeCountError,
                      NonNumericCountError, NotCallLevelError, ParameterError)
