@@ -112,3 +112,14 @@ def test_widen_by_a_large_factor_stays_positive_and_unbiased():
     c = np.exp(6 * np.log(x / m)).mean(axis=0)
     q_x, q_y = np.quantile(x, 0.9, axis=0), np.quantile(y, 0.9, axis=0)
     np.testing.assert_allclose(np.log(q_y / m), 6 * np.log(q_x / m) - np.log(c), rtol=1e-6)
+
+
+def test_a_horizon_with_no_whole_financial_year_gives_empty_year_tables_not_an_error():
+    import forcast
+
+    y = forcast.datasets.calls("cincinnati_weekly")
+    fc = forcast.forecast(y, h=8, models=["seasonal_naive"], n_paths=200, seed=1)
+    fy = fc.financial_years()
+    assert fy.empty and {"financial_year", "model", "mean", "lower_95"} <= set(fy.columns)
+    assert fc.path_totals().shape == (200, 0)
+    assert len(fc.table()) == 8

@@ -118,7 +118,7 @@ def group_totals(
     the groups they fall in. Returns the groups and an array ``[n_paths, n_groups]``.
     """
     totals = np.asarray(paths, dtype=float) @ weights.to_numpy()
-    if observed is not None and len(observed):
+    if observed is not None and len(observed) and weights.shape[1]:  # no group (a horizon inside one year): none
         from .fiscal import _grouping_of, group_weights
 
         obs_w = group_weights(observed.index, _grouping_of(weights.columns[0]))
