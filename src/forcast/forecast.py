@@ -22,6 +22,7 @@ from .errors import ForcastError, ModelFallbackWarning, ParameterError
 from .models.base import Model
 from .models.registry import SIMPLE_MODELS, make_model
 from .horizon import default_until, horizon_until, horizon_years, resolve_until  # noqa: F401 - re-exported
+from .progress import ModelProgress
 from .known_events import declared_events, describe_known
 from .paths import DEFAULT_LEVELS, check_levels, group_totals, period_table, summarise, summary_columns, widen
 from .series import check_demand_series, describe_series, meta, stand_in_note
@@ -240,34 +241,6 @@ def uses_no_change_members(series: pd.Series) -> bool:
     return all(m[k] == v for k, v in BENCHMARKED.items())
 
 
-class _ProgressBar:
-    """A tqdm bar driven as ``bar(done, total, what)`` (the callback of :func:`fit_models`); one step is left for
-    simulating the paths, taken by :meth:`finish`."""
-
-    def __init__(self, desc: str) -> None:
-        from tqdm.auto import tqdm
-
-        self._tqdm = tqdm
-        self.desc = desc
-        self.bar = None
-
-    def __call__(self, done: int, total: int, what: str) -> None:
-        if self.bar is None:
-            self.bar = self._tqdm(total=total + 1, desc=self.desc, unit="model")
-        self.bar.set_postfix_str(what, refresh=False)
-        self.bar.update(done - self.bar.n)
-        if done == total:
-            self.bar.set_postfix_str("simulating paths")
-
-    def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.update(self.bar.total - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 def fit_models(
     series: pd.Series, models: Sequence[str | Model], events: tuple = (), progress: Any = None
 ) -> dict[str, Model]:
@@ -387,7 +360,7 @@ def forecast(
     from .intervals import resolve
 
     calibration, interval_note = resolve(calibration, series)
-    bar = _ProgressBar(f"forecast {meta(series)['force'] or series.name or ''}".strip()) if progress else None
+    bar = ModelProgress(f"forecast {meta(series)['force'] or series.name or ''}".strip()) if progress else None
     try:
         fitted = fit_models(series, models, events, progress=bar)
         index = pd.period_range(series.index[-1] + 1, periods=horizon, freq=series.index.freq, name="period")
