@@ -83,3 +83,14 @@ def _cli_never_changes_files_it_did_not_write(request, monkeypatch):
 
     monkeypatch.setattr(module, "main", watched)
     yield
+
+
+def raises(cls, call, *parts):
+    """Run ``call``; it must raise exactly ``cls`` with every one of ``parts`` in its message. Returns the text."""
+    with pytest.raises(cls) as info:
+        call()
+    assert info.type is cls, f"{info.type.__name__}: {info.value}"
+    text = str(info.value)
+    for part in parts:
+        assert part in text, f"{part!r} not in {text!r}"
+    return text

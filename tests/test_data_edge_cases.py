@@ -15,18 +15,9 @@ from forcast.errors import (ColumnError, ConstantSeriesError, CountTooLargeError
                             NonIntegerCountError, NotCallLevelError, SeriesTooShortError, UnreadableSourceError)
 from forcast.series import make_series
 
+from .conftest import raises
+
 MONTHS = pd.period_range("2016-01", periods=24, freq="M")
-
-
-def raises(cls, call, *parts):
-    """Run ``call``; it must raise exactly ``cls`` with every one of ``parts`` in its message. Returns the text."""
-    with pytest.raises(cls) as info:
-        call()
-    assert info.type is cls, f"{info.type.__name__}: {info.value}"
-    text = str(info.value)
-    for part in parts:
-        assert part in text, f"{part!r} not in {text!r}"
-    return text
 
 
 def monthly_csv(tmp_path, counts, header="Month,Crimes", name="data.csv"):

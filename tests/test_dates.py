@@ -6,23 +6,13 @@ import re
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from forcast.data import count_calls, load_calls, load_series
 from forcast.dates import parse_day_text
 from forcast.errors import AmbiguousDateError, DateParseError, ParameterError, TimezoneError
 from forcast.series import make_series
 
-
-def raises(cls, call, *parts):
-    """Run ``call``; it must raise exactly ``cls`` with every one of ``parts`` in its message. Returns the text."""
-    with pytest.raises(cls) as info:
-        call()
-    assert info.type is cls, f"{info.type.__name__}: {info.value}"
-    text = str(info.value)
-    for part in parts:
-        assert part in text, f"{part!r} not in {text!r}"
-    return text
+from .conftest import raises
 
 
 def write(tmp_path, text, name="data.csv"):
