@@ -218,14 +218,11 @@ def forecast_many(
     series' ids gives its seed. Other keywords (``until``, ``h``, ``models``, ``n_paths``, ``calibration``,
     ``known_events``, ...) go to :func:`forcast.forecast` for every series.
     """
-    ids = tuple([id_columns] if isinstance(id_columns, str) else id_columns)
-    items = _items(data, ids, period_column, value_column, seed)
-    tasks = _tasks("forecast", items, ids, dict(forecast_options), dict(load_options or {}), reconcile, keep_paths)
-    results = run_tasks(_run_task, tasks, n_jobs=n_jobs, backend=backend, client=client, progress=progress,
-                        desc="forecast", unit="group" if reconcile else "series")
-    frames = _gather(results, ids)
+    ids, frames, hierarchy = _run_many("forecast", data, id_columns, period_column, value_column, seed,
+                                       forecast_options, load_options, reconcile, keep_paths,
+                                       dict(n_jobs=n_jobs, backend=backend, client=client, progress=progress))
     return ManyForecast(ids, frames["periods"], frames["years"], frames["models"], frames["notes"],
-                        frames["failures"], tasks[0].hierarchy if tasks else None, frames["kept"])
+                        frames["failures"], hierarchy, frames["kept"])
 
 
 def backtest_many(
@@ -247,14 +244,22 @@ def backtest_many(
     """Backtest every series of ``data`` as :func:`forcast.backtest` would; arguments as :func:`forecast_many`,
     other keywords (``origins``, ``horizon``, ``models``, ``n_paths``, ``baselines``, ...) go to
     :func:`forcast.backtest`. With ``reconcile``, every origin's paths are reconciled before scoring."""
+    ids, frames, hierarchy = _run_many("backtest", data, id_columns, period_column, value_column, seed,
+                                       backtest_options, load_options, reconcile, keep_paths,
+                                       dict(n_jobs=n_jobs, backend=backend, client=client, progress=progress))
+    return ManyBacktest(ids, frames["periods"], frames["years"], frames["fy_scores"], frames["period_scores"],
+                        frames["notes"], frames["failures"], hierarchy, frames["kept"])
+
+
+def _run_many(kind: str, data: Any, id_columns, period_column: str, value_column: str, seed, options: Mapping,
+              load_options: Mapping | None, reconcile, keep_paths: bool, running: dict) -> tuple:
+    """What forecast_many and backtest_many share: the series and their tasks, run where asked, the tables
+    gathered. Returns ``(id columns, frames, hierarchy or None)``."""
     ids = tuple([id_columns] if isinstance(id_columns, str) else id_columns)
     items = _items(data, ids, period_column, value_column, seed)
-    tasks = _tasks("backtest", items, ids, dict(backtest_options), dict(load_options or {}), reconcile, keep_paths)
-    results = run_tasks(_run_task, tasks, n_jobs=n_jobs, backend=backend, client=client, progress=progress,
-                        desc="backtest", unit="group" if reconcile else "series")
-    frames = _gather(results, ids)
-    return ManyBacktest(ids, frames["periods"], frames["years"], frames["fy_scores"], frames["period_scores"],
-                        frames["notes"], frames["failures"], tasks[0].hierarchy if tasks else None, frames["kept"])
+    tasks = _tasks(kind, items, ids, dict(options), dict(load_options or {}), reconcile, keep_paths)
+    results = run_tasks(_run_task, tasks, **running, desc=kind, unit="group" if reconcile else "series")
+    return ids, _gather(results, ids), tasks[0].hierarchy if tasks else None
 
 
 # ---------------------------------------------------------------------------------------------- in the worker
