@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import matplotlib
 
@@ -148,9 +149,10 @@ def test_fms_no_known_events_declares_none(tmp_path):
 
 
 @pytest.mark.slow
-def test_fms_lancashire_full_run(tmp_path, capsys):
+def test_fms_lancashire_full_run(tmp_path, capsys, monkeypatch):
     """Acceptance: `forcast fms --force Lancashire --out DIR`, no --until, projects to 2026/27 (the fourth financial
     year after 2022/23, the last complete one) and compares the forces on 2022/23."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # as on a terminal, where the progress bar shows
     code = main(["fms", "--force", "Lancashire", "--out", str(tmp_path)])
     captured = capsys.readouterr()
     assert code == 0

@@ -1,5 +1,7 @@
 """The `forcast` command line: datasets, forecast, --help/--version, and errors as exit code 2."""
 
+import sys
+
 import pandas as pd
 import pytest
 
@@ -255,8 +257,29 @@ def test_check_uses_the_default_calibration_and_says_so(capsys):
     assert "Intervals are model-based" in capsys.readouterr().out
 
 
-def test_forecast_shows_a_progress_bar_unless_told_not_to(tmp_path, capsys):
+def test_forecast_shows_a_progress_bar_on_a_terminal_unless_told_not_to(tmp_path, capsys, monkeypatch):
+    run_forecast(tmp_path / "log")
+    assert "forecast Lancashire" not in capsys.readouterr().err  # stderr captured, as in a log: no bar
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     run_forecast(tmp_path / "bar")
     assert "forecast Lancashire" in capsys.readouterr().err  # the tqdm bar, on stderr
     run_forecast(tmp_path / "quiet", "--no-progress")
     assert "forecast Lancashire" not in capsys.readouterr().err
+
+
+def test_forcast_warnings_print_as_one_plain_line(tmp_path, capsys):
+    path = tmp_path / "short.csv"
+    path.write_text("Month,Crimes\n2020-01-01,5\n2020-02-01,7\n")
+    code = main(["forecast", "--csv", str(path), "--models", "ets", "--allow-short-history", "--calibration", "none",
+                 "--out", str(tmp_path / "run")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.splitlines()[0].startswith("forcast forecast: warning: The ets model could not be fitted (The ets "
+                                          "model needs at least 24 monthly periods (2 years) to fit; the series has "
+                                          "2 (2020-01 to 2020-02). Use a longer history, or a simpler model such as "
+                                          "'naive'.)")
+    assert err.splitlines()[-1] == ("forcast forecast: error: None of the requested models could be fitted, nor the "
+                                    "drift baseline: The drift model needs at least 3 monthly periods to fit; the "
+                                    "series has 2 (2020-01 to 2020-02). Use a longer history, or a simpler model "
+                                    "such as 'naive'.")
+    assert "forecast_cmd.py" not in err  # no Python source line under the warning

@@ -271,7 +271,7 @@ def test_unknown_population_year_says_which_years_are_embedded():
 
 
 def test_population_gaps_are_explained():
-    with pytest.raises(UnknownDatasetError, match="years available for it: 2016, 2017\."):
+    with pytest.raises(UnknownDatasetError, match=r"years available for it: 2016, 2017\."):
         datasets.population("North West", 2022)
     with pytest.raises(UnknownDatasetError, match="no resident population"):
         datasets.population("British Transport Police", 2018)

@@ -63,7 +63,8 @@ def _blank(column: pd.Series) -> np.ndarray:
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
-    return np.logical_and.reduce([_blank(frame[c]) for c in frame.columns]) if frame.shape[1] else np.zeros(0, bool)
+    return (np.logical_and.reduce([_blank(frame.iloc[:, i]) for i in range(frame.shape[1])]) if frame.shape[1]
+            else np.zeros(0, bool))  # by position: a repeated label would pick a frame, not a column
 
 
 def _without_blank_rows(frame: pd.DataFrame, columns: list[Any]) -> pd.DataFrame:

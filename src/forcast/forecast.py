@@ -283,11 +283,14 @@ def fit_models(
                     logger.info("no-change member %s left out of the combination: %s", name, exc)
         fitted = {COMBINATION: Combination.from_fitted(members + extra), **fitted}
     if not fitted:
+        try:
+            fitted["drift"] = make_model("drift").fit(series, events=events)
+        except ForcastError as exc:
+            raise type(exc)(f"None of the requested models could be fitted, nor the drift baseline: {exc}") from exc
         warnings.warn(
             "No requested model could be fitted; falling back to the drift baseline "
             "(a straight line with random-walk intervals).", ModelFallbackWarning, stacklevel=3,
         )
-        fitted["drift"] = make_model("drift").fit(series, events=events)
     return fitted
 
 

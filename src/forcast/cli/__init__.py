@@ -9,10 +9,11 @@ import argparse
 import importlib
 import logging
 import sys
+import warnings
 from typing import Sequence
 
 from .. import __version__
-from ..errors import ForcastError
+from ..errors import ForcastError, ForcastWarning
 
 #: Subcommand modules, in the order ``forcast --help`` lists them.
 COMMANDS: tuple[str, ...] = ("datasets", "forecast", "backtest", "check", "fms")
@@ -42,7 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.run(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(args.command)
+            return int(args.run(args) or 0)
     except ForcastError as exc:
         print(f"forcast {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -54,3 +57,17 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"output folder keeps a marker, and the next run into it says so and writes them again.",
               file=sys.stderr)
         return 130
+
+
+def _warning_printer(command: str):
+    """``warnings.showwarning`` for the CLI: forcast's own warnings as ``forcast CMD: warning: ...`` lines (the
+    message is written for the reader; the library line that raised it is not), others as Python prints them."""
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, ForcastWarning):
+            print(f"forcast {command}: warning: {message}", file=file or sys.stderr)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    return show

@@ -45,3 +45,9 @@ def report(run) -> None:  # noqa: ANN001 - an OutputRun
     for note in run.notes:
         print(f"forcast {run.command}: {note}", file=sys.stderr)
     run.notes.clear()
+
+
+def progress_wanted(args: argparse.Namespace) -> bool:
+    """Draw a progress bar: not switched off, and stderr is a terminal (a bar's carriage returns would litter a log
+    file or a captured stderr)."""
+    return not args.no_progress and sys.stderr.isatty()

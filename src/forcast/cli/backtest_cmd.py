@@ -6,7 +6,7 @@ import argparse
 import math
 import os
 
-from ._out import add_out_arguments, open_run, report
+from ._out import add_out_arguments, open_run, progress_wanted, report
 from .forecast_cmd import (add_model_arguments, add_progress_argument, add_series_arguments, events_from_args,
                            known_events_without, load_from_args)
 
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         from .many_cmd import run_backtest
 
         return run_backtest(args, options)
-    results = [_frames(load_from_args(args), options, progress=not args.no_progress)]
+    results = [_frames(load_from_args(args), options, progress=progress_wanted(args))]
     periods = pd.concat([r["periods"] for r in results], ignore_index=True)
     fy = pd.concat([r["financial_years"] for r in results], ignore_index=True)
     fy_scores = pd.concat([r["fy_scores"] for r in results], ignore_index=True)

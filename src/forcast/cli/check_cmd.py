@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..arguments import as_int_if_whole, check_min_after_shift, check_total, for_argparse
-from ._out import add_out_arguments, open_run, report
+from ._out import add_out_arguments, open_run, progress_wanted, report
 from .forecast_cmd import (add_calibration_argument, add_model_arguments, add_progress_argument, add_series_arguments,
                            calibration_from_args, events_from_args, known_events_from_args, load_from_args)
 
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                    models=[m.strip() for m in args.models.split(",") if m.strip()],
                    events=events_from_args(args), seed=args.seed, n_paths=args.n_paths,
                    min_after_shift=args.min_after_shift, calibration=cal,
-                   known_events=known_events_from_args(args, series), progress=not args.no_progress)
+                   known_events=known_events_from_args(args, series), progress=progress_wanted(args))
     statement = result.statement() if cal is not None else f"{result.statement()} {cal_note}"
     table = result.table()
     print(statement)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 
 from ..errors import ParameterError, UnknownForceError
-from ._out import add_out_arguments, open_run, report
-from .forecast_cmd import add_calibration_argument, add_file_arguments, add_model_arguments, file_arguments
+from ._out import add_out_arguments, open_run, progress_wanted, report
+from .forecast_cmd import (add_calibration_argument, add_file_arguments, add_model_arguments, add_progress_argument,
+                           file_arguments)
 
 FORMATS = ("md", "html", "docx")
 EPILOG = """examples:
@@ -71,7 +72,7 @@ def add_parser(sub) -> None:
     p.add_argument("--template", metavar="FILE",
                    help="the force's Word template (.dotx or .docx): chapter.docx is built on its styles and page "
                    "setup")
-    p.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+    add_progress_argument(p)
     add_out_arguments(p, help="folder for the chapter and its tables and figures")
     p.set_defaults(run=run)
 
@@ -210,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
     out_run = open_run(args, "fms")  # the folder is checked before any work
     measures = measures_from_args(args)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
-    progress, close = _progress_bar(not args.no_progress)
+    progress, close = _progress_bar(progress_wanted(args))
     try:
         chapter = build_chapter(args.force, measures=measures, until=args.until, seed=args.seed,
                                 events=[] if args.no_known_events else None,

@@ -6,7 +6,7 @@ import argparse
 
 from ..arguments import as_int_if_whole, check_n_paths, check_seed, for_argparse
 from ..errors import EventError, ParameterError
-from ._out import add_out_arguments, open_run, report
+from ._out import add_out_arguments, open_run, progress_wanted, report
 from ..horizon import MAX_HORIZON_YEARS
 
 
@@ -102,7 +102,8 @@ def add_parser(sub) -> None:
 
 def add_progress_argument(p: argparse.ArgumentParser) -> None:
     """``--no-progress``, spelt the same on every command that shows a progress bar (on stderr)."""
-    p.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+    p.add_argument("--no-progress", action="store_true",
+                   help="do not show the progress bar (it is shown only when stderr is a terminal, never in a log)")
 
 
 def add_horizon_arguments(p: argparse.ArgumentParser, what: str = "forecast") -> None:
@@ -218,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
                   models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
                   seed=args.seed, events=events_from_args(args), calibration=args.calibration,
                   known_events=known_events_from_args(args, series), allow_long_horizon=args.allow_long_horizon,
-                  progress=not args.no_progress)
+                  progress=progress_wanted(args))
     for event in fc.events:
         fc.notes.append(f"Declared event: {format_event(event)} ({type(event).__name__}).")
     fy = fc.financial_years()

@@ -71,7 +71,7 @@ def _known(args: argparse.Namespace) -> str:
 
 def run_forecast(args: argparse.Namespace) -> int:
     from ..many import forecast_many
-    from ._out import open_run, report
+    from ._out import open_run, progress_wanted, report
     from .forecast_cmd import events_from_args, horizon_from_args
 
     data = series_from_args(args)
@@ -83,7 +83,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         if getattr(args, flag, False):
             options[flag] = True
     result = forecast_many(data, ["force", "offence_group"], reconcile=_hierarchy(args), n_jobs=args.workers,
-                           progress=not args.no_progress, seed=args.seed, **options)
+                           progress=progress_wanted(args), seed=args.seed, **options)
     tables = (result.financial_years(), result.table(), result.models, result.notes, result.failures)
     with out_run as out:
         for frame, name in zip(tables, FORECAST_FILES):
@@ -124,7 +124,7 @@ def run_backtest(args: argparse.Namespace, options: dict) -> int:
 
     from .. import metrics
     from ..many import backtest_many
-    from ._out import open_run, report
+    from ._out import open_run, progress_wanted, report
     from .backtest_cmd import FILES, _chart
 
     data = series_from_args(args)
@@ -135,7 +135,7 @@ def run_backtest(args: argparse.Namespace, options: dict) -> int:
     seed = options.pop("seed")
     ids = ["force", "offence_group"]
     result = backtest_many(data, ids, reconcile=_hierarchy(args), n_jobs=args.workers,
-                           progress=not args.no_progress, seed=seed, **options)
+                           progress=progress_wanted(args), seed=seed, **options)
     by = ("offence_group", "model", "horizon_year") if args.by else ("model", "horizon_year")
     table = pd.concat([
         metrics.summarise_scores(result.fy_scores, by=by).assign(basis="financial_year"),

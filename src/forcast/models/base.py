@@ -54,11 +54,7 @@ class Model(abc.ABC):
         self.events_ = events
         minimum = self.min_length(self.frequency_)
         if len(y) < minimum:
-            raise SeriesTooShortError(
-                f"The {self.name} model needs at least {minimum} {self.frequency_} periods to fit "
-                f"(here: {describe_len(minimum, self.frequency_)}). Got {len(y)}. "
-                f"Use a longer history, or a simpler model such as 'naive' or 'drift'."
-            )
+            raise SeriesTooShortError(_too_short(self.name, minimum, y, self.frequency_))
         from ._selection import single_threaded_blas  # local import: _selection imports events
 
         with single_threaded_blas():  # tiny matrices: BLAS threads only add hand-off costs (10-20x on 2 busy cores)
@@ -173,6 +169,19 @@ class Model(abc.ABC):
         from ..series import check_demand_series
 
         return check_demand_series(y, purpose=f"fitting the {self.name} model")
+
+
+def _too_short(name: str, minimum: int, y: pd.Series, frequency: str) -> str:
+    """Why ``name`` cannot fit ``y``, and what can: the simple models that fit a series this long, if any."""
+    from .registry import MODELS  # local import: the registry imports this module
+
+    years = describe_len(minimum, frequency)
+    need = f"{minimum} {frequency} periods" + (f" ({years})" if years.endswith("years") else "")
+    span = f"{y.index[0]}" if len(y) == 1 else f"{y.index[0]} to {y.index[-1]}"
+    fits = [n for n in ("naive", "drift", "seasonal_naive") if n != name and MODELS[n]().min_length(frequency) <= len(y)]
+    advice = (f"Use a longer history, or a simpler model such as {' or '.join(repr(n) for n in fits)}." if fits
+              else "Use a longer history: no forcast model fits a series this short.")
+    return (f"The {name} model needs at least {need} to fit; the series has {len(y)} ({span}). {advice}")
 
 
 def describe_len(n: int, frequency: str) -> str:
