@@ -18,7 +18,8 @@ QUICK = ["--models", "naive,drift", "--n-paths", "200", "--workers", "1"]
 def two_forces(monkeypatch):
     """The CLI's embedded data cut to two forces, so the fast tests take seconds."""
     whole = many.recorded_crime_series
-    monkeypatch.setattr(many, "recorded_crime_series", lambda forces=None, by=None: whole(["Kent", "Dorset"], by=by))
+    monkeypatch.setattr(many, "recorded_crime_series", lambda forces=None, by=None, national=False: whole(
+        ["Kent", "Dorset"], by=by, national=national))
 
 
 def _check_coherent(fy: pd.DataFrame, rtol: float) -> None:
@@ -40,7 +41,7 @@ def test_forecast_all_forces_by_offence_group(two_forces, tmp_path, capsys):
                                                                     "message"]
     out = capsys.readouterr().out
     assert "Forecast 20 series (2 forces, total and nine offence groups each); 0 failed." in out
-    assert "Offence groups reconciled (mint)" in out
+    assert "Offence groups reconciled (mint): their means differ from the total" in out
 
 
 def test_forecast_all_forces_refuses_a_single_series(two_forces, tmp_path, capsys):
@@ -75,3 +76,45 @@ def test_acceptance_every_force_and_group(tmp_path):
     assert fy.groupby(["force", "offence_group"]).ngroups == 43 * 10
     assert pd.read_csv(tmp_path / "failures.csv").empty
     _check_coherent(fy, rtol=0.005)
+
+
+@pytest.mark.parametrize("flags, named", [(["--by", "offence-group"], "--by offence-group"),
+                                          (["--national"], "--national"),
+                                          (["--reconcile", "ols"], "--reconcile ols")])
+@pytest.mark.parametrize("command", ["forecast", "backtest"])
+def test_many_series_flags_without_all_forces_are_refused(tmp_path, capsys, command, flags, named):
+    code = main([command, "--force", "Kent", *flags, "--models", "naive", "--out", str(tmp_path / "run")])
+    assert code == 2
+    assert f"forcast {command}: error: {named} needs --all-forces: it applies to every embedded force at once." \
+        in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.fixture
+def three_forces(monkeypatch):
+    """Three forces, Devon and Cornwall (whose data ends in 2022Q3) among them."""
+    whole = many.recorded_crime_series
+    monkeypatch.setattr(many, "recorded_crime_series", lambda forces=None, by=None, national=False: whole(
+        ["Kent", "Devon and Cornwall", "Dorset"], by=by, national=national))
+
+
+def test_forecast_all_forces_national_adds_up_to_england_and_wales(three_forces, tmp_path, capsys):
+    assert main(["forecast", "--all-forces", "--national", *QUICK, "--out", str(tmp_path)]) == 0
+    fy = pd.read_csv(tmp_path / "financial_years.csv")
+    assert sorted(fy["force"].unique()) == ["Devon and Cornwall", "Dorset", "England and Wales", "Kent"]
+    assert set(fy["offence_group"]) == {"Total"}
+    assert fy["financial_year"].iloc[0] == "2022/23"  # every series cut to 2022Q3, Devon and Cornwall's last
+    key = ["financial_year", "model"]
+    forces = fy[fy["force"] != "England and Wales"].groupby(key)["mean"].sum()
+    national = fy[fy["force"] == "England and Wales"].set_index(key)["mean"].loc[forces.index]
+    np.testing.assert_allclose(forces, national, rtol=1e-9)
+    out = capsys.readouterr().out
+    assert "Forecast 4 series (3 forces and England and Wales); 0 failed." in out
+    assert "England and Wales, reconciled with the forces (mint), mean totals" in out
+    assert "Forces reconciled (mint): their means differ from the total's by at most" in out
+
+
+def test_national_with_by_offence_group_is_refused(three_forces, tmp_path, capsys):
+    code = main(["forecast", "--all-forces", "--national", "--by", "offence-group", *QUICK, "--out", str(tmp_path)])
+    assert code == 2
+    assert "cannot be combined with by='offence-group'" in capsys.readouterr().err

@@ -75,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
 
     from .. import metrics
 
+    from .many_cmd import check_many_flags
+
+    check_many_flags(args)
     options = _options(args)
     out_run = None if args.all_forces else open_run(args, "backtest", FILES)  # checked before any work
     if args.all_forces:

@@ -209,6 +209,9 @@ def run(args: argparse.Namespace) -> int:
     from .. import forecast
     from ..events import format_event
 
+    from .many_cmd import check_many_flags
+
+    check_many_flags(args)
     if args.all_forces:
         from .many_cmd import run_forecast
 

@@ -23,9 +23,12 @@ def add_many_arguments(p: argparse.ArgumentParser, all_forces: bool = True, work
                        "offence_group first, plus failures.csv")
     g.add_argument("--by", choices=["offence-group"], default=None,
                    help="with --all-forces: each force's nine offence groups as well as its total")
+    g.add_argument("--national", action="store_true",
+                   help="with --all-forces: forecast England and Wales (the sum of the forces) too, and reconcile "
+                   "the forces with it; every series is cut to the last quarter all forces report")
     g.add_argument("--reconcile", choices=RECONCILERS, default="mint",
-                   help="with --by offence-group: how the groups are made to add up to the total, path by path "
-                   "(default mint; 'none' leaves them as forecast)")
+                   help="with --by offence-group or --national: how the parts are made to add up to the total, "
+                   "path by path (default mint; 'none' leaves them as forecast)")
     if workers:
         g.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                        help="processes for --all-forces (default: 2 or the number of cores, if fewer)")
@@ -41,7 +44,7 @@ def series_from_args(args: argparse.Namespace) -> dict:
     if args.offence_group:
         raise ParameterError(f"--offence-group {args.offence_group!r} picks one series; with --all-forces use "
                              "--by offence-group for every group.")
-    data = recorded_crime_series(by=args.by)
+    data = recorded_crime_series(by=args.by, national=args.national)
     off = set(getattr(args, "known_event_off", []) or [])
     if off:
         carried = {e.key for s in data.values() for e in s.attrs.get("known_events") or ()}
@@ -57,12 +60,27 @@ def series_from_args(args: argparse.Namespace) -> dict:
     return data
 
 
+def check_many_flags(args: argparse.Namespace) -> None:
+    """``--by``, ``--national`` and ``--reconcile`` only mean something with ``--all-forces``: refuse them alone
+    rather than ignore them."""
+    if getattr(args, "all_forces", False):
+        return
+    given = [flag for flag, on in (("--by " + str(args.by), args.by is not None), ("--national", args.national),
+                                   ("--reconcile " + str(args.reconcile), args.reconcile != "mint")) if on]
+    if given:
+        raise ParameterError(f"{given[0]} needs --all-forces: it applies to every embedded force at once. Add "
+                             f"--all-forces, or leave {given[0].split()[0]} out for one series.")
+
+
 def _hierarchy(args: argparse.Namespace):
+    from ..many import NATIONAL
     from ..reconcile import Hierarchy
 
-    if args.by is None or args.reconcile == "none":
+    if args.reconcile == "none":
         return None
-    return Hierarchy("offence_group", method=args.reconcile)
+    if args.national:
+        return Hierarchy("force", total=NATIONAL, method=args.reconcile)
+    return Hierarchy("offence_group", method=args.reconcile) if args.by else None
 
 
 def _known(args: argparse.Namespace) -> str:
@@ -70,7 +88,7 @@ def _known(args: argparse.Namespace) -> str:
 
 
 def run_forecast(args: argparse.Namespace) -> int:
-    from ..many import forecast_many
+    from ..many import NATIONAL, forecast_many
     from ._out import open_run, progress_wanted, report
     from .forecast_cmd import events_from_args, horizon_from_args
 
@@ -92,8 +110,9 @@ def run_forecast(args: argparse.Namespace) -> int:
     out = out_run.path
     fy = result.financial_years()
     n = fy.groupby(["force", "offence_group"]).ngroups if len(fy) else 0
-    print(f"Forecast {n} series ({fy['force'].nunique() if n else 0} forces"
-          f"{', total and nine offence groups each' if args.by else ''}); {len(result.failures)} failed"
+    forces = fy.loc[fy["force"] != NATIONAL, "force"].nunique() if n else 0
+    print(f"Forecast {n} series ({forces} forces{', total and nine offence groups each' if args.by else ''}"
+          f"{' and England and Wales' if args.national else ''}); {len(result.failures)} failed"
           f"{' (listed in failures.csv)' if len(result.failures) else ''}.")
     if n:
         _print_national(fy, result.reconciliation)
@@ -102,21 +121,35 @@ def run_forecast(args: argparse.Namespace) -> int:
 
 
 def _print_national(fy, hierarchy) -> None:
-    """England and Wales (the sum of the forces' totals) by financial year, and how closely the groups add up."""
+    """England and Wales by financial year (forecast and reconciled with the forces under --national, else the sum
+    of the forces' totals), and how closely the parts add up to their total."""
+    from ..many import NATIONAL
+
     main = fy["model"].iloc[0]
     totals = fy[(fy["model"] == main) & (fy["offence_group"] == "Total")]
-    n = totals["force"].nunique()
-    by_year = totals.groupby("financial_year")["mean"]
-    national = by_year.sum()[by_year.count() == n]  # only the years every force forecasts
-    print(f"\nEngland and Wales, the sum of the {n} forces' mean totals ({main}), the years all of them forecast:")
+    if (totals["force"] == NATIONAL).any():
+        national = totals[totals["force"] == NATIONAL].set_index("financial_year")["mean"]
+        how = f"reconciled with the forces ({hierarchy.method})" if hierarchy else "forecast on its own"
+        print(f"\nEngland and Wales, {how}, mean totals ({main}):")
+    else:
+        n = totals["force"].nunique()
+        by_year = totals.groupby("financial_year")["mean"]
+        national = by_year.sum()[by_year.count() == n]  # only the years every force forecasts
+        print(f"\nEngland and Wales, the sum of the {n} forces' mean totals ({main}), the years all of them "
+              f"forecast:")
     print(national.to_string(float_format=lambda v: f"{v:,.0f}"))
-    parts = fy[fy["offence_group"] != "Total"]
+    if (fy["force"] == NATIONAL).any():
+        what, key = "Forces", ["financial_year", "model"]
+        is_total, parts = fy["force"] == NATIONAL, fy[(fy["force"] != NATIONAL) & (fy["offence_group"] == "Total")]
+    else:
+        what, key = "Offence groups", ["force", "financial_year", "model"]
+        is_total = fy["offence_group"] == "Total"
+        parts = fy[~is_total]
     if len(parts):
-        key = ["force", "financial_year", "model"]
         summed = parts.groupby(key)["mean"].sum()
-        gap = (summed / fy[fy["offence_group"] == "Total"].set_index(key)["mean"].reindex(summed.index) - 1).abs()
+        gap = (summed / fy[is_total].set_index(key)["mean"].reindex(summed.index) - 1).abs()
         how = f"reconciled ({hierarchy.method})" if hierarchy else "not reconciled"
-        print(f"\nOffence groups {how}: the groups' means differ from the total's by at most {100 * gap.max():.3g}%.")
+        print(f"\n{what} {how}: their means differ from the total's by at most {100 * gap.max():.3g}%.")
 
 
 def run_backtest(args: argparse.Namespace, options: dict) -> int:
