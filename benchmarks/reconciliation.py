@@ -22,7 +22,7 @@ from forcast.many import recorded_crime_series
 from forcast.reconcile import reconcile_group
 from forcast.reconcile import Hierarchy
 
-METHODS = ("bottom_up", "top_down", "ols", "mint")
+METHODS = ("bottom_up", "top_down", "proportional", "ols", "mint")
 
 
 def main() -> None:

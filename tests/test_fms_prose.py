@@ -102,8 +102,9 @@ def rendered(chapter: Chapter) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def chapter(calls_file):
-    """The default models (ETS, ARIMA, their combination and the seasonal naive), no backtest."""
-    return two_measures(calls_file, n_paths=200, backtest=False)
+    """The default models (ETS, ARIMA, their combination and the seasonal naive), no backtest; with the
+    demand-by-crime-type section, so its words are scanned too."""
+    return two_measures(calls_file, n_paths=200, backtest=False, by="offence-group")
 
 
 @pytest.fixture(scope="module")

@@ -120,7 +120,7 @@ def test_history_shares():
 
 
 def test_settings_are_checked():
-    with pytest.raises(ParameterError, match=r"must be one of 'mint', 'ols', 'bottom_up', 'top_down'. Got 'MinT'"):
+    with pytest.raises(ParameterError, match=r"must be one of 'mint', 'ols', 'bottom_up', 'top_down', 'proportional'. Got 'MinT'"):
         Hierarchy("offence_group", method="MinT")
     with pytest.raises(ParameterError, match=r"`coupling` must be one of 'rank', 'none'. Got 'copula'"):
         Hierarchy("offence_group", coupling="copula")
@@ -128,3 +128,13 @@ def test_settings_are_checked():
         reconcile_paths(np.ones((3, 2)), [np.ones((3, 2))], "top_down")
     with pytest.raises(ReconciliationError, match=r"Every part needs paths of the total's shape \(3, 2\)"):
         reconcile_paths(np.ones((3, 2)), [np.ones((3, 1))])
+
+
+def test_proportional_keeps_the_total_and_splits_it_by_the_parts_in_each_path():
+    total = np.array([[10.0, 20.0], [30.0, -5.0]])
+    parts = [np.array([[1.0, 0.0], [2.0, 1.0]]), np.array([[3.0, 0.0], [2.0, 3.0]])]
+    rec_total, rec_parts = reconcile_paths(total, parts, "proportional", coupling="none")
+    np.testing.assert_array_equal(rec_total, [[10.0, 20.0], [30.0, 0.0]])  # the total, floored at zero
+    np.testing.assert_allclose(rec_parts[0], [[2.5, 10.0], [15.0, 0.0]])  # 1/4 of 10; equal split of 20 (no parts)
+    np.testing.assert_allclose(rec_parts[1], [[7.5, 10.0], [15.0, 0.0]])
+    np.testing.assert_allclose(rec_parts[0] + rec_parts[1], rec_total)

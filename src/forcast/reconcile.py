@@ -14,6 +14,10 @@ Methods (``G``):
 * ``"top_down"`` — the total as forecast, split by each part's share of the last year of history (the
   proportions of the historical average, Gross and Sohl's method A over four quarters / twelve months).
 * ``"ols"`` — the least-squares projection onto the coherent set (``W = I``).
+* ``"proportional"`` — the total as forecast, split path by path in the proportions of the parts' own
+  forecasts in that path (top-down by forecast proportions, Athanasopoulos, Ahmed and Hyndman 2009;
+  ``TopDown(method="forecast_proportions")`` in hierarchicalforecast). The total keeps its own paths, so its
+  intervals are exactly those of the total forecast alone.
 * ``"mint"`` (default) — MinT, ``G = (S' W^-1 S)^-1 S' W^-1``, with ``W`` the diagonal of the base forecasts'
   variances, estimated at each period from their sample paths (``wls_var`` in hierarchicalforecast). Series with
   wide paths move most. The full MinT covariance needs in-sample one-step errors, which the combination (an
@@ -44,7 +48,7 @@ import pandas as pd
 
 from .errors import ForcastError, ParameterError
 
-METHODS = ("mint", "ols", "bottom_up", "top_down")
+METHODS = ("mint", "ols", "bottom_up", "top_down", "proportional")
 COUPLINGS = ("rank", "none")
 TOTAL = "Total"
 
@@ -122,9 +126,22 @@ def reconcile_paths(
             f"{[p.shape for p in parts] or 'no parts'}.")
     if coupling == "rank":
         parts = couple(total, parts)
+    if method == "proportional":
+        return _proportional(total, parts)
     base = np.stack([total, *parts])  # [m, n_paths, h]
     bottom = np.einsum("tkm,mnt->knt", _g_matrices(base, method, shares), base)
     bottom = np.maximum(bottom, 0.0)
+    return bottom.sum(axis=0), list(bottom)
+
+
+def _proportional(total: np.ndarray, parts: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The total's paths (floored at zero) split in each path and period in the proportions of the parts there
+    (equal shares where every part is zero)."""
+    total = np.maximum(total, 0.0)
+    bottom = np.maximum(np.stack(parts), 0.0)  # [k, n_paths, h]
+    summed = bottom.sum(axis=0)
+    share = np.where(summed > 0, bottom / np.where(summed > 0, summed, 1.0), 1.0 / len(parts))
+    bottom = share * total
     return bottom.sum(axis=0), list(bottom)
 
 

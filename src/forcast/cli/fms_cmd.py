@@ -66,6 +66,9 @@ def add_parser(sub) -> None:
     p.add_argument("--title", help="chapter title (default: 'Force Management Statement: demand, FORCE')")
     p.add_argument("--formats", default=",".join(FORMATS),
                    help="comma-separated output formats: md, html, docx (default all three)")
+    p.add_argument("--by", choices=["offence-group"], default=None,
+                   help="add a 'Demand by crime type' section: the force's nine offence groups projected and "
+                   "reconciled with its total (embedded forces only)")
     p.add_argument("--marking", default="OFFICIAL", metavar="TEXT",
                    help="protective marking at the top and bottom of every page (default OFFICIAL, e.g. "
                    "OFFICIAL-SENSITIVE; '' for none)")
@@ -219,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
                                 n_paths=args.n_paths, backtest=not args.no_backtest,
                                 calibration=calibration, title=args.title,
                                 models=models, progress=progress, workload=workload_from_args(args),
-                                marking=args.marking or None)
+                                marking=args.marking or None, by=args.by)
     finally:
         close()
     with out_run:

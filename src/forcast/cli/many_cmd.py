@@ -11,7 +11,7 @@ import os
 from ..errors import ParameterError
 
 FORECAST_FILES = ("financial_years.csv", "periods.csv", "models.csv", "notes.csv", "failures.csv")
-RECONCILERS = ("mint", "ols", "bottom_up", "top_down", "none")
+RECONCILERS = ("mint", "ols", "bottom_up", "top_down", "proportional", "none")
 
 
 def add_many_arguments(p: argparse.ArgumentParser, all_forces: bool = True, workers: bool = True) -> None:

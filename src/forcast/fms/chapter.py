@@ -169,6 +169,7 @@ def build_chapter(
     workload: Mapping[str, Mapping[str, Any]] | None = None,
     known_events: Any = "default",
     marking: str | None = DEFAULT_MARKING,
+    by: str | None = None,
 ) -> Chapter:
     """Build the demand chapter of a Force Management Statement; write it with ``chapter.write(out_dir)``.
 
@@ -200,9 +201,13 @@ def build_chapter(
         hours and FTE per financial year and the assumptions behind them.
     marking : the protective marking at the top and bottom of every page (default ``"OFFICIAL"``; e.g.
         ``"OFFICIAL-SENSITIVE"``); None or ``""`` for none.
+    by : ``"offence-group"`` adds a "Demand by crime type" section: the force's nine offence groups projected,
+        reconciled with its total so that they add up to it, which groups drive the change, and a chart
+        (:mod:`forcast.fms.crime_types`). Needs an embedded force and its embedded recorded crime.
     progress : called as ``progress(done, total, what)`` before each step (``what`` is the step about to run)
         and once at the end with ``done == total``; the CLI draws a progress bar with it.
     """
+    from .crime_types import add_crime_types, check_by
     from .sections import assemble
     from .workload_section import add_workload, check_workload_spec
 
@@ -252,6 +257,7 @@ def build_chapter(
                                      calibration_note=reader_note(note), reported=reported,
                                      backtest_note="" if backtest else "Past forecasts were not tested for this "
                                      "chapter (the backtest was switched off)."))
+    by = check_by(by, name, embedded_force, results)
     inputs = ChapterInputs(name, until_label, results, seed, n_paths, bt_paths, embedded_force=embedded_force)
 
     steps: list[tuple[str, Callable[[], None]]] = []
@@ -266,6 +272,8 @@ def build_chapter(
             if r.reported:
                 steps.append((f"{r.name}: published forecast", lambda r=r: add_checks(r, models, bt_paths, seed)))
             steps.append((f"{r.name}: forecast made in March 2019", lambda r=r: add_hindsight(r)))
+    if by:
+        steps.append(("recorded crime by offence group", lambda: add_crime_types(inputs, models, n_paths, seed)))
     steps.append(("comparison with other forces", lambda: add_comparison(inputs)))
     chapter: list[Chapter] = []
     steps.append(("writing the chapter", lambda: chapter.append(assemble(inputs, title, marking))))

@@ -83,6 +83,7 @@ class ChapterInputs:
     comparison: Any = None
     comparison_note: str = ""
     embedded_force: bool = False
+    crime_types: Any = None  # forcast.fms.crime_types.CrimeTypes, when the chapter breaks crime down by type
 
 
 # ---------------------------------------------------------------------------------------------- work

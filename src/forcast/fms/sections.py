@@ -14,6 +14,7 @@ import pandas as pd
 from .. import fiscal
 from ..series import meta
 from .charts import trend_chart
+from .crime_types import crime_types_section
 from .workload_section import workload_section
 from .document import DEFAULT_MARKING, Chapter, Figure, Paragraph, Section, Table
 from .method import method_section
@@ -344,6 +345,7 @@ def assemble(inputs: ChapterInputs, title: str | None = None, marking: str | Non
         summary_section(inputs, tables, headline),
         current_section(inputs, tables),
         projection_section(inputs, tables),
+        crime_types_section(inputs),
         workload_section(inputs.measures),
         comparison_section(inputs),
         accuracy_section(inputs, tables),
