@@ -57,7 +57,8 @@ def test_unknown_force_raises_with_suggestion_and_hint():
     with pytest.raises(UnknownForceError) as info:
         datasets.recorded_crime("Lancashir")
     message = str(info.value)
-    assert message.startswith("Unknown force 'Lancashir': it is not one of the 44 embedded forces.")
+    assert message.startswith("Unknown force 'Lancashir': it is not one of the 43 territorial forces of England "
+                              "and Wales, nor British Transport Police.")
     assert "Did you mean 'Lancashire'" in message
     assert "Call forcast.datasets.forces()" in message
     assert isinstance(info.value, ForcastError) and isinstance(info.value, ValueError)

@@ -196,6 +196,7 @@ def test_docx_structure(chapter):
     assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")  # header row repeats on each page
     assert len(document.inline_shapes) == 1
     assert document.core_properties.title == "Demand: Kent"
+    assert document.core_properties.author == document.core_properties.last_modified_by == "Kent"  # the force
 
 
 # --- escaping --------------------------------------------------------------------------------------------

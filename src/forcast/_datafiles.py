@@ -109,7 +109,8 @@ def resolve(name: object, *, areas: bool = False) -> str:
     what = "force or area" if areas else "force"
     extra = " Areas also accepted: 'England and Wales', 'England', 'Wales' and the English regions." if areas else ""
     raise UnknownForceError(
-        f"Unknown {what} {name!r}: it is not one of the {len(forces)} embedded forces.{hint} "
+        f"Unknown {what} {name!r}: it is not one of the {len(forces) - ('British Transport Police' in forces)} "
+        f"territorial forces of England and Wales, nor British Transport Police.{hint} "
         f"Call forcast.datasets.forces() for the list (Home Office spelling, e.g. 'Avon and Somerset', "
         f"'Metropolitan Police', 'Dyfed-Powys').{extra}"
     )

@@ -118,7 +118,8 @@ def _properties(doc: DocxDocument, chapter: Chapter) -> None:
     props = doc.core_properties
     props.title = clean_text(chapter.title)[:255]
     props.subject = clean_text(chapter.subtitle or "")[:255]
-    props.author = props.last_modified_by = "forcast"
+    # the force is the author of its statement (Word's File > Info shows it); the tool is named in the method section
+    props.author = props.last_modified_by = clean_text(str((chapter.metadata or {}).get("Force", "")))[:255]
     props.comments = ""
     props.created = props.modified = build_timestamp()  # SOURCE_DATE_EPOCH or fixed: same chapter, same bytes
     props.revision = 1
