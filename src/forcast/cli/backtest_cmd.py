@@ -55,10 +55,10 @@ def _known(series, known) -> object:
 
 def _frames(series, options: dict, progress: bool = False) -> dict:
     """Everything the command writes for one series (the sample paths are not kept)."""
-    from .. import metrics
-    from ..backtesting import backtest
+    from ..evaluation import metrics
+    from ..evaluation.backtesting import backtest
 
-    from ..known_events import declared_events, describe_known
+    from ..data.known_events import declared_events, describe_known
 
     options = dict(options)
     chosen = _known(series, options.pop("known"))
@@ -73,7 +73,7 @@ def _frames(series, options: dict, progress: bool = False) -> dict:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .. import metrics
+    from ..evaluation import metrics
 
     options = _options(args)
     out_run = None if args.all_forces else open_run(args, "backtest", FILES)  # checked before any work
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
 def _chart(results: list[dict]):
     from matplotlib.figure import Figure
 
-    from ..plotting import backtest_chart
+    from ..reporting.plotting import backtest_chart
 
     if len(results) == 1:
         return backtest_chart(results[0]["financial_years"])

@@ -38,7 +38,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checking import check
+    from ..evaluation.checking import check
 
     out_run = open_run(args, "check", ("check.csv", "check.txt")) if args.out is not None else None
     series = load_from_args(args)

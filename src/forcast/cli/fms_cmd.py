@@ -93,8 +93,8 @@ def _kind(name: str) -> tuple[str, str | None]:
 
 def measures_from_args(args: argparse.Namespace) -> dict:
     """The chapter's measures: embedded recorded crime (unless left out) and each ``--measure``."""
-    from .. import datasets
-    from ..data import load_series
+    from ..data import datasets
+    from ..data.loading import load_series
 
     measures: dict = {}
     wants_crime = args.force and not args.no_recorded_crime
@@ -174,7 +174,7 @@ def calibration_from_args(args: argparse.Namespace):
     choice = text.strip().lower()
     if choice in ("default", "none"):
         return None if choice == "none" else "default"
-    from ..intervals import load
+    from ..forecasting.intervals import load
 
     return load(text)
 

@@ -7,7 +7,7 @@ import argparse
 from ..arguments import as_int_if_whole, check_n_paths, check_seed, for_argparse
 from ..errors import EventError, ParameterError
 from ._out import add_out_arguments, open_run, progress_wanted, report
-from ..horizon import MAX_HORIZON_YEARS
+from ..forecasting.horizon import MAX_HORIZON_YEARS
 
 
 #: What `forcast forecast` writes into --out.
@@ -136,15 +136,16 @@ def add_calibration_argument(p: argparse.ArgumentParser) -> None:
 
 def calibration_from_args(args: argparse.Namespace, series):
     """The interval method asked for by ``--calibration`` (default, none or a file) and the sentence saying what
-    was used: the same rule as the API (:func:`forcast.intervals.resolve`)."""
-    from ..intervals import resolve
+    was used: the same rule as the API (:func:`forcast.forecasting.intervals.resolve`)."""
+    from ..forecasting.intervals import resolve
 
     return resolve(args.calibration, series)
 
 
 def load_from_args(args: argparse.Namespace):
     """The demand series named by ``--force`` or ``--csv``."""
-    from .. import datasets, load_series
+    from ..data import datasets
+    from ..data.loading import load_series
 
     if bool(args.force) == bool(args.csv):
         raise ParameterError("Give exactly one of --force NAME (embedded data) or --csv FILE (your own data).")
@@ -161,7 +162,7 @@ def load_from_args(args: argparse.Namespace):
 def events_from_args(args: argparse.Namespace) -> list:
     """Events from --level-shift/--exclude/--outlier (the known breaks of an embedded series are chosen by
     :func:`known_events_from_args`)."""
-    from ..events import ExcludedPeriod, LevelShift, Outlier
+    from ..models.events import ExcludedPeriod, LevelShift, Outlier
 
     events: list = []
     for text in args.level_shift:
@@ -206,8 +207,8 @@ def _split(text: str, parts: int, flag: str, example: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import forecast
-    from ..events import format_event
+    from ..forecasting.forecast import forecast
+    from ..models.events import format_event
 
     if args.all_forces:
         from .many_cmd import run_forecast

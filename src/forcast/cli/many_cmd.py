@@ -34,7 +34,7 @@ def add_many_arguments(p: argparse.ArgumentParser, all_forces: bool = True, work
 def series_from_args(args: argparse.Namespace) -> dict:
     """``{(force, offence_group): series}`` of the embedded data, with the known breaks switched off by
     ``--known-event-off`` removed from each series (a key no series carries is refused)."""
-    from ..many import recorded_crime_series
+    from ..forecasting.many import recorded_crime_series
 
     if args.force or args.csv:
         raise ParameterError("Give --all-forces on its own, without --force or --csv.")
@@ -58,7 +58,7 @@ def series_from_args(args: argparse.Namespace) -> dict:
 
 
 def _hierarchy(args: argparse.Namespace):
-    from ..reconcile import Hierarchy
+    from ..forecasting.reconcile import Hierarchy
 
     if args.by is None or args.reconcile == "none":
         return None
@@ -70,7 +70,7 @@ def _known(args: argparse.Namespace) -> str:
 
 
 def run_forecast(args: argparse.Namespace) -> int:
-    from ..many import forecast_many
+    from ..forecasting.many import forecast_many
     from ._out import open_run, progress_wanted, report
     from .forecast_cmd import events_from_args, horizon_from_args
 
@@ -122,8 +122,8 @@ def _print_national(fy, hierarchy) -> None:
 def run_backtest(args: argparse.Namespace, options: dict) -> int:
     import pandas as pd
 
-    from .. import metrics
-    from ..many import backtest_many
+    from ..evaluation import metrics
+    from ..forecasting.many import backtest_many
     from ._out import open_run, progress_wanted, report
     from .backtest_cmd import FILES, _chart
 

@@ -1,6 +1,6 @@
 """The chapter's own charts: financial-year totals of the recent past, and the forecast made on 31 March 2019 against
 what was recorded (:func:`hindsight_chart`, for :mod:`forcast.fms.hindsight`). Other charts come from
-:mod:`forcast.plotting`.
+:mod:`forcast.reporting.plotting`.
 
 Drawn on a :class:`matplotlib.figure.Figure` (never through pyplot), so building a chapter leaves no open windows
 and no global figure state behind.
@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..plotting import add_footnote
+from ..reporting.plotting import add_footnote
 
 BAR_COLOUR = "#1f5fa8"
 
@@ -52,9 +52,9 @@ def hindsight_chart(h: Any, history: int | None = None, ax=None, title: str | No
     history shown (default five years). Draws into ``ax`` when given, else a new figure; returns the figure."""
     from matplotlib.ticker import FuncFormatter
 
-    from ..events import ExcludedPeriod
-    from ..plotting import measure_name
-    from ..series import PERIODS_PER_YEAR, meta
+    from ..models.events import ExcludedPeriod
+    from ..reporting.plotting import measure_name
+    from ..data.series import PERIODS_PER_YEAR, meta
     from .hindsight import _day, _resolved
     from .phrasing import model_label, per_period, unit_words
 

@@ -26,7 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 
 from ..errors import ParameterError
-from ..outputs import OutputFolder, PathLike
+from ..reporting.outputs import OutputFolder, PathLike
 from .formatting import display_frame, format_frame, is_number_column
 
 __all__ = [

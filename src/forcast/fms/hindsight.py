@@ -14,7 +14,7 @@ and say what the forecast could and could not know: the recording changes it all
 the origin (COVID-19) it could not.
 
 >>> bt = forcast.backtest(crime, origins=["2019-03-31"], horizon="4y", seed=2019)   # doctest: +SKIP
->>> h = judge(bt, calibration=forcast.calibration.default())                          # doctest: +SKIP
+>>> h = judge(bt, calibration=forcast.evaluation.calibration.default())                          # doctest: +SKIP
 >>> table = hindsight_table(h, "Recorded crime"); print(*hindsight_words(h, table))  # doctest: +SKIP
 """
 
@@ -26,12 +26,12 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .. import fiscal
-from ..backtesting import Backtest, Fold, RollingOrigin
-from ..events import ExcludedPeriod, LevelShift, to_period
+from ..forecasting import fiscal
+from ..evaluation.backtesting import Backtest, Fold, RollingOrigin
+from ..models.events import ExcludedPeriod, LevelShift, to_period
 from ..models.registry import SIMPLE_MODELS
-from ..origins import origin_end
-from ..series import PERIODS_PER_YEAR, meta
+from ..evaluation.origins import origin_end
+from ..data.series import PERIODS_PER_YEAR, meta
 from .charts import hindsight_chart
 from .document import Figure, Paragraph, Table
 from .phrasing import in_text, join_words, magnitude, model_words, number_word, per_period, subject, \
@@ -122,7 +122,7 @@ def judge(bt: Backtest, origin: Any = ORIGIN, model: str | None = None, events: 
     if model not in fold.paths:
         model = "combination" if "combination" in fold.paths else next(iter(fold.paths))
     if events is None:
-        from ..known_events import declared_events
+        from ..data.known_events import declared_events
 
         events = declared_events(bt.series, (), "default")[0]
     out = Hindsight(one, model, tuple(events), calibration if calibration is not None else bt.calibration)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import fiscal
-from ..series import meta
+from ..forecasting import fiscal
+from ..data.series import meta
 from .charts import trend_chart
 from .workload_section import workload_section
 from .document import DEFAULT_MARKING, Chapter, Figure, Paragraph, Section, Table
@@ -227,7 +227,7 @@ def comparison_section(inputs: ChapterInputs) -> Section:
     c = inputs.comparison
     if c is None:
         return Section(TITLES["comparison"], [Paragraph(inputs.comparison_note)], key="comparison")
-    from ..plotting import comparison_chart
+    from ..reporting.plotting import comparison_chart
 
     table = comparison_table(c)
     blocks: list = [Paragraph(
@@ -310,7 +310,7 @@ def accuracy_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) ->
                              "forecasts that include these years, so testing them here would not be an independent "
                              "test; their real-time record is in the method section.")
             blocks += [Paragraph(" ".join(parts)), t.next_year, t.coverage]
-            from ..plotting import backtest_chart
+            from ..reporting.plotting import backtest_chart
 
             chart = backtest_chart(r.backtest, model=r.main_model, legend=False,
                                    title=f"{inputs.force + ': ' if inputs.force else ''}{r.name}, past forecasts "

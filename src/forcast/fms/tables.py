@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import fiscal
-from ..series import meta
-from ..wording import year_on_year
+from ..forecasting import fiscal
+from ..data.series import meta
+from ..reporting.wording import year_on_year
 from .document import Table
 from .phrasing import model_label, model_words, number_word, per_period, unit_words
 
@@ -140,7 +140,7 @@ def effects_table(r: MeasureResult) -> Table | None:
 
 
 def backtest_tables(r: MeasureResult) -> tuple[Table | None, Table | None]:
-    from ..metrics import evaluate
+    from ..evaluation.metrics import evaluate
 
     bt = r.backtest
     fy = bt.financial_years()

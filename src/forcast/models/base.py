@@ -3,13 +3,13 @@
 A model is built with its hyper-parameters (stored unchanged), fitted once with :meth:`Model.fit`, and then asked
 for **sample paths** with :meth:`Model.simulate`. Paths are the only forecast a model produces: means, intervals
 and totals over any grouping (financial years, calendar years, rolling 12 months) are all computed from paths by
-:mod:`forcast.paths`, never by the model.
+:mod:`forcast.forecasting.paths`, never by the model.
 
 Subclasses implement three private methods (template method pattern):
 
 ``_fit(y, events)``
     ``y`` is a validated demand series (regular PeriodIndex, finite non-negative counts); ``events`` is a tuple of
-    :mod:`forcast.events` objects already checked against ``y``'s index. Store fitted state in attributes ending
+    :mod:`forcast.models.events` objects already checked against ``y``'s index. Store fitted state in attributes ending
     in ``_`` and return nothing.
 ``_simulate(horizon, n_paths, rng)``
     Return an array ``[n_paths, horizon]`` of simulated future values for the ``horizon`` periods that follow the
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NotFittedError, ParameterError, SeriesTooShortError
-from ..series import SEASON_LENGTH, meta
+from ..data.series import SEASON_LENGTH, meta
 
 
 class Model(abc.ABC):
@@ -44,7 +44,7 @@ class Model(abc.ABC):
     # ------------------------------------------------------------------ public API
     def fit(self, y: pd.Series, events: Iterable[Any] = ()) -> "Model":
         """Fit the model to demand series ``y`` (honouring declared ``events``) and return ``self``."""
-        from ..events import check_events  # local import: events imports nothing from models
+        from .events import check_events  # local import: events imports nothing from models
 
         y = self._check_series(y)
         events = check_events(events, y.index)
@@ -166,7 +166,7 @@ class Model(abc.ABC):
             )
 
     def _check_series(self, y: pd.Series) -> pd.Series:
-        from ..series import check_demand_series
+        from ..data.series import check_demand_series
 
         return check_demand_series(y, purpose=f"fitting the {self.name} model")
 

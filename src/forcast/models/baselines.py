@@ -77,7 +77,7 @@ class SeasonalNaive(Model):
 
     @classmethod
     def min_length(cls, frequency: str) -> int:
-        from ..series import SEASON_LENGTH
+        from ..data.series import SEASON_LENGTH
 
         return SEASON_LENGTH[frequency] + 2
 

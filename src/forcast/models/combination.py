@@ -147,7 +147,7 @@ class Combination(Model):
         return paths[rng.permutation(n_paths)]
 
     def _simulate_by_year(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
-        from ..horizon import horizon_years
+        from ..forecasting.horizon import horizon_years
 
         table = np.asarray(self.weights_)
         years = horizon_years(self.future_index(horizon))
