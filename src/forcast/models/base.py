@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import abc
 import inspect
-from typing import Any, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Iterable
 
 import numpy as np
 import pandas as pd
@@ -171,14 +171,21 @@ class Model(abc.ABC):
         return check_demand_series(y, purpose=f"fitting the {self.name} model")
 
 
+#: The shortest series each simple model fits, by frequency (the ``min_length`` of the baselines in
+#: :mod:`forcast.models.baselines`): kept here so that a too-short series can be told which of them fit it.
+SIMPLE_MIN_LENGTHS: dict[str, Callable[[str], int]] = {
+    "naive": lambda frequency: 2,
+    "drift": lambda frequency: 3,
+    "seasonal_naive": lambda frequency: SEASON_LENGTH[frequency] + 2,
+}
+
+
 def _too_short(name: str, minimum: int, y: pd.Series, frequency: str) -> str:
     """Why ``name`` cannot fit ``y``, and what can: the simple models that fit a series this long, if any."""
-    from .registry import MODELS  # local import: the registry imports this module
-
     years = describe_len(minimum, frequency)
     need = f"{minimum} {frequency} periods" + (f" ({years})" if years.endswith("years") else "")
     span = f"{y.index[0]}" if len(y) == 1 else f"{y.index[0]} to {y.index[-1]}"
-    fits = [n for n in ("naive", "drift", "seasonal_naive") if n != name and MODELS[n]().min_length(frequency) <= len(y)]
+    fits = [n for n, shortest in SIMPLE_MIN_LENGTHS.items() if n != name and shortest(frequency) <= len(y)]
     advice = (f"Use a longer history, or a simpler model such as {' or '.join(repr(n) for n in fits)}." if fits
               else "Use a longer history: no forcast model fits a series this short.")
     return (f"The {name} model needs at least {need} to fit; the series has {len(y)} ({span}). {advice}")
