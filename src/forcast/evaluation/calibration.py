@@ -52,17 +52,14 @@ import math
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..forecasting import fiscal
 from ..errors import CalibrationWarning, ParameterError
 from ..data.series import meta
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .backtesting import Backtest
+from .learning import LearnedFrom, LearningRows
 
 logger = logging.getLogger(__name__)
 
@@ -148,22 +145,6 @@ class _Ratios:
         return {"two_sided": self.two_sided(rows), **{f"tail_{s}": self.tail(rows, s) for s in SIDES}}
 
 
-@dataclass(frozen=True)
-class _LearningRows:
-    """Which rows of a financial-year backtest frame a calibration learns from (see ``from_backtests``)."""
-
-    known_by: Any = None
-    exclude_years: Iterable[str] = ()
-
-    def __call__(self, fy: pd.DataFrame) -> pd.DataFrame:
-        if self.known_by is not None:
-            cutoff = pd.Timestamp(self.known_by)
-            ends = fy["financial_year"].map(lambda lab: fiscal.parse_financial_year(lab).end_time.normalize())
-            fy = fy[ends <= cutoff]
-        excluded = [self.exclude_years] if isinstance(self.exclude_years, str) else list(self.exclude_years)
-        return fy[~fy["financial_year"].isin(excluded)] if excluded else fy
-
-
 @dataclass
 class Calibration:
     """Widening factors per model and horizon year, learned from backtests. Pass to ``forecast(calibration=)``.
@@ -218,13 +199,13 @@ class Calibration:
         return cls(factors, levels, min_points=int(min_points), **info)
 
     @classmethod
-    def from_backtest(cls, bt: "Backtest", min_points: int = DEFAULT_MIN_POINTS,
+    def from_backtest(cls, bt: "LearnedFrom", min_points: int = DEFAULT_MIN_POINTS,
                       known_by: Any = None) -> "Calibration":
         """Learn from one backtest (see :meth:`from_backtests`)."""
         return cls.from_backtests([bt], min_points=min_points, known_by=known_by)
 
     @classmethod
-    def from_backtests(cls, backtests: Iterable["Backtest"], min_points: int = DEFAULT_MIN_POINTS,
+    def from_backtests(cls, backtests: Iterable["LearnedFrom"], min_points: int = DEFAULT_MIN_POINTS,
                        known_by: Any = None, exclude_years: Iterable[str] = (),
                        refine: int = REFINE_ROUNDS) -> "Calibration":
         """Learn from several backtests pooled (e.g. every force), one ratio per forecast financial year.
@@ -241,7 +222,7 @@ class Calibration:
             raise ParameterError("`backtests` must hold at least one Backtest. Got none.")
         if isinstance(refine, bool) or not isinstance(refine, (int, np.integer)) or not 0 <= refine <= 10:
             raise ParameterError(f"`refine` must be an integer from 0 to 10. Got {refine!r}.")
-        keep = _LearningRows(known_by, exclude_years)
+        keep = LearningRows(known_by, exclude_years)
         frames, names, origins = [], [], set()
         for bt in backtests:
             fy = keep(bt.financial_years())

@@ -40,18 +40,15 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..forecasting import fiscal
-from .calibration import _LearningRows
 from ..errors import ParameterError
 from ..data.series import meta
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .backtesting import Backtest
+from .learning import LearnedFrom, LearningRows
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +147,7 @@ class ErrorQuantiles:
                    model_floor=model_floor, later_origins_only=later_origins_only, **info)
 
     @classmethod
-    def from_backtests(cls, backtests: Iterable["Backtest"], min_points: int = DEFAULT_MIN_POINTS,
+    def from_backtests(cls, backtests: Iterable["LearnedFrom"], min_points: int = DEFAULT_MIN_POINTS,
                        known_by: Any = None, exclude_years: Iterable[str] = (),
                        symmetric: bool = False, growth: float | None = None,
                        model_floor: bool = False, later_origins_only: bool = False) -> "ErrorQuantiles":
@@ -158,7 +155,7 @@ class ErrorQuantiles:
         (real time); ``exclude_years``: leave these target years out (cross-validation)."""
         backtests = list(backtests)
         frames = [bt.financial_years() for bt in backtests]
-        fy = _LearningRows(known_by, exclude_years)(pd.concat(frames, ignore_index=True))  # as Calibration does
+        fy = LearningRows(known_by, exclude_years)(pd.concat(frames, ignore_index=True))  # as Calibration does
         metas = [meta(bt.series) for bt in backtests]
         names = tuple(dict.fromkeys(m["force"] or str(bt.series.name) for m, bt in zip(metas, backtests)))
         origins = tuple(sorted({f"{o:%Y-%m-%d}" for o in fy["origin"]}))

@@ -8,15 +8,12 @@ when no ``ax`` is given). Nothing here calls ``plt.show()``; in a notebook the r
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from ..data.series import meta
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..forecasting.forecast import Forecast
 
 BAND_COLOUR = "#1f5fa8"
 PER = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "annual": "year"}
@@ -43,6 +40,26 @@ def measure_name(series) -> str:
     return MEASURE_NAMES.get(measure, measure.replace("_", " "))
 
 
+class Forecasted(Protocol):
+    """What :func:`fan_chart` reads of a forecast (a :class:`forcast.Forecast` is one): the history, the forecast
+    periods, the models in table order, the interval levels, the declared events and the two tables."""
+
+    series: pd.Series
+    index: pd.PeriodIndex
+    levels: tuple
+    events: tuple
+
+    @property
+    def model_names(self) -> list[str]:
+        """The models, the one drawn with its bands first."""
+
+    def table(self) -> pd.DataFrame:
+        """Per period and model: ``mean`` and ``lower_<level>`` / ``upper_<level>``."""
+
+    def financial_years(self) -> pd.DataFrame:
+        """Per financial year: the ``financial_year`` labels, the last of which the title names."""
+
+
 def _axes(ax):
     if ax is None:
         from matplotlib.figure import Figure
@@ -56,7 +73,7 @@ def _x(index: pd.PeriodIndex):
     return index.to_timestamp(how="start")
 
 
-def fan_chart(fc: "Forecast", ax=None, model: str | None = None, history: int | None = None):
+def fan_chart(fc: Forecasted, ax=None, model: str | None = None, history: int | None = None):
     """History, the mean of ``model`` with its 80% and 95% bands (shaded), other models' means as lines."""
     fig, ax = _axes(ax)
     model = model or fc.model_names[0]
