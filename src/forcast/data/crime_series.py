@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import _datafiles as _files
 from ..errors import UnknownDatasetError
+from .home_office import OFFENCE_GROUPS  # the nine groups, named once (with the reader of their tables)
 from .known_events import events_for
 from .series import make_series
 
@@ -26,18 +27,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["OFFENCE_GROUPS", "recorded_crime", "recorded_crime_derived", "crime_table", "release_in_use"]
 
-#: The nine offence groups that make up total recorded crime excluding fraud (Home Office names).
-OFFENCE_GROUPS: tuple[str, ...] = (
-    "Violence against the person",
-    "Sexual offences",
-    "Robbery",
-    "Theft offences",
-    "Criminal damage and arson",
-    "Drug offences",
-    "Possession of weapons offences",
-    "Public order offences",
-    "Miscellaneous crimes against society",
-)
 _FREQUENCIES = ("quarterly", "annual")
 _NOT_PUBLISHED = "British Transport Police"
 _BASE_CAVEAT = (

@@ -26,12 +26,25 @@ from pathlib import Path
 import pandas as pd
 
 from . import _datafiles
-from .crime_series import OFFENCE_GROUPS  # the nine groups, named once for the package
 from ..errors import (HomeOfficeColumnError, HomeOfficeCountError, HomeOfficeEmptyError, HomeOfficeFileError,
                      HomeOfficeForceError, HomeOfficeMissingQuarterError, HomeOfficeOffenceGroupError,
                      HomeOfficePeriodError, UnknownForceError)
 
 __all__ = ["COLUMNS", "FRAUD_BODIES", "OFFENCE_GROUPS", "TIDY_COLUMNS", "read_home_office_tables"]
+
+#: The nine offence groups that make up total recorded crime excluding fraud (Home Office names), named once
+#: for the package: recorded crime, the datasets and the readers of releases use these.
+OFFENCE_GROUPS: tuple[str, ...] = (
+    "Violence against the person",
+    "Sexual offences",
+    "Robbery",
+    "Theft offences",
+    "Criminal damage and arson",
+    "Drug offences",
+    "Possession of weapons offences",
+    "Public order offences",
+    "Miscellaneous crimes against society",
+)
 
 logger = logging.getLogger(__name__)
 
