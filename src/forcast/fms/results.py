@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..data import datasets
 from ..forecasting import fiscal
+from ..forecasting.fiscal import fy_totals
 from ..evaluation.backtesting import Backtest, backtest as run_backtest, origin_period
 from ..errors import ForcastError, ForcastWarning, ModelFallbackWarning
 from ..forecasting.forecast import Forecast, forecast
@@ -87,18 +88,6 @@ class ChapterInputs:
 
 
 # ---------------------------------------------------------------------------------------------- work
-def fy_totals(series: pd.Series) -> pd.DataFrame:
-    """Totals of the complete financial years in ``series``: ``financial_year, total, change, pct_change``."""
-    weights = fiscal.group_weights(series.index)
-    coverage = fiscal.group_coverage(series.index)
-    complete = [g for g in weights.columns if coverage.get(g, 0) >= 1 - 1e-9]
-    totals = series.to_numpy(dtype=float) @ weights[complete].to_numpy() if complete else []
-    out = pd.DataFrame({"financial_year": [fiscal.label(g) for g in complete], "total": totals})
-    out["change"] = out["total"].diff()
-    out["pct_change"] = 100 * out["change"] / out["total"].shift(1)
-    return out
-
-
 def add_trend(result: MeasureResult, force: str | None) -> None:
     if result.embedded_crime:
         from ..reporting.comparison import trend

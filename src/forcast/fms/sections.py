@@ -16,11 +16,12 @@ from ..data.series import meta
 from .charts import trend_chart
 from .workload_section import workload_section
 from .document import DEFAULT_MARKING, Chapter, Figure, Paragraph, Section, Table
+from .formatting import FY, day_words, when
 from .method import method_section
 from .phrasing import (cell, in_text, join_words, magnitude, model_label, model_words, number_word, per_period,
                        projection_phrase, reader_source, subject, unit_words)
-from .tables import (FY, LIKE_FOR_LIKE, THIS_METHOD, MeasureTables, calibration_is_independent, comparison_table,
-                     headline_table, measure_tables, shifts_after, when)
+from .tables import (LIKE_FOR_LIKE, THIS_METHOD, MeasureTables, calibration_is_independent, comparison_table,
+                     headline_table, measure_tables, shifts_after)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import ChapterInputs, MeasureResult
@@ -352,8 +353,8 @@ def assemble(inputs: ChapterInputs, title: str | None = None, marking: str | Non
     sections = [s for s in sections if s is not None]
     names = join_words([r.name for r in inputs.measures])
     ends = [(r.name, r.series.index[-1].end_time) for r in inputs.measures]
-    data_to = "; ".join(f"{name}: {_day(end)}" for name, end in ends) if len({e for _, e in ends}) > 1 \
-        else _day(ends[0][1])
+    data_to = "; ".join(f"{name}: {day_words(end)}" for name, end in ends) if len({e for _, e in ends}) > 1 \
+        else day_words(ends[0][1])
     metadata = {"Force": inputs.force, "Measures": names, "Data to": data_to, "Projected to": inputs.until}
     if inputs.force is None:
         del metadata["Force"]
@@ -362,10 +363,6 @@ def assemble(inputs: ChapterInputs, title: str | None = None, marking: str | Non
                    subtitle=f"{names}: current demand and projection to {inputs.until}", metadata=metadata,
                    marking=marking)
 
-
-def _day(stamp: pd.Timestamp) -> str:
-    """"31 March 2023"."""
-    return f"{stamp.day} {stamp:%B %Y}"
 
 
 def _check_words(r: MeasureResult, figures, outcome, shown: pd.DataFrame) -> str:

@@ -154,3 +154,15 @@ def rolling_12_month_weights(index: pd.PeriodIndex) -> pd.DataFrame:
     if not cols:
         return pd.DataFrame(index=index)
     return pd.DataFrame(np.column_stack(mats), index=index, columns=pd.PeriodIndex(cols, freq="M"))
+
+
+def fy_totals(series: pd.Series) -> pd.DataFrame:
+    """Totals of the complete financial years in ``series``: ``financial_year, total, change, pct_change``."""
+    weights = group_weights(series.index)
+    coverage = group_coverage(series.index)
+    complete = [g for g in weights.columns if coverage.get(g, 0) >= 1 - 1e-9]
+    totals = series.to_numpy(dtype=float) @ weights[complete].to_numpy() if complete else []
+    out = pd.DataFrame({"financial_year": [label(g) for g in complete], "total": totals})
+    out["change"] = out["total"].diff()
+    out["pct_change"] = 100 * out["change"] / out["total"].shift(1)
+    return out
