@@ -10,7 +10,7 @@ import argparse
 
 from ..errors import ParameterError, UnknownForceError
 from ._out import add_out_arguments, open_run, progress_wanted, report
-from .forecast_cmd import (add_calibration_argument, add_file_arguments, add_model_arguments, add_progress_argument,
+from .options import (add_calibration_argument, add_file_arguments, add_model_arguments, add_progress_argument,
                            file_arguments)
 
 FORMATS = ("md", "html", "docx")
@@ -125,7 +125,7 @@ def measures_from_args(args: argparse.Namespace) -> dict:
 
 def _known_events(args: argparse.Namespace, measures: dict):
     """``known_events`` for the chapter: 'default', or the recorded crime's default keys less --known-event-off."""
-    from .forecast_cmd import known_events_from_args
+    from .options import known_events_from_args
 
     crime = measures.get("Recorded crime")
     if not args.known_event_off:

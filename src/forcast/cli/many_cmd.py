@@ -6,29 +6,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from ..errors import ParameterError
+from .backtest_output import FILES, chart
+from .options import events_from_args, horizon_from_args
 
 FORECAST_FILES = ("financial_years.csv", "periods.csv", "models.csv", "notes.csv", "failures.csv")
-RECONCILERS = ("mint", "ols", "bottom_up", "top_down", "none")
-
-
-def add_many_arguments(p: argparse.ArgumentParser, all_forces: bool = True, workers: bool = True) -> None:
-    """``--all-forces`` (unless the command has it already), ``--by``, ``--reconcile`` and ``--workers``."""
-    g = p.add_argument_group("many series")
-    if all_forces:
-        g.add_argument("--all-forces", action="store_true",
-                       help="every embedded force (instead of --force); one long CSV per table with force and "
-                       "offence_group first, plus failures.csv")
-    g.add_argument("--by", choices=["offence-group"], default=None,
-                   help="with --all-forces: each force's nine offence groups as well as its total")
-    g.add_argument("--reconcile", choices=RECONCILERS, default="mint",
-                   help="with --by offence-group: how the groups are made to add up to the total, path by path "
-                   "(default mint; 'none' leaves them as forecast)")
-    if workers:
-        g.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                       help="processes for --all-forces (default: 2 or the number of cores, if fewer)")
 
 
 def series_from_args(args: argparse.Namespace) -> dict:
@@ -72,7 +55,6 @@ def _known(args: argparse.Namespace) -> str:
 def run_forecast(args: argparse.Namespace) -> int:
     from ..forecasting.many import forecast_many
     from ._out import open_run, progress_wanted, report
-    from .forecast_cmd import events_from_args, horizon_from_args
 
     data = series_from_args(args)
     out_run = open_run(args, "forecast", FORECAST_FILES)  # the folder is checked before any work
@@ -125,7 +107,6 @@ def run_backtest(args: argparse.Namespace, options: dict) -> int:
     from ..evaluation import metrics
     from ..forecasting.many import backtest_many
     from ._out import open_run, progress_wanted, report
-    from .backtest_cmd import FILES, _chart
 
     data = series_from_args(args)
     out_run = open_run(args, "backtest", (*FILES, "failures.csv"))  # the folder is checked before any work
@@ -150,7 +131,7 @@ def run_backtest(args: argparse.Namespace, options: dict) -> int:
         out.write_csv(FILES[1], fy, index=False)
         out.write_csv(FILES[2], table, index=False)
         if charts:
-            out.save_figure(FILES[3], _chart(charts))
+            out.save_figure(FILES[3], chart(charts))
         out.write_csv("failures.csv", result.failures, index=False)
     report(out_run)
     out = out_run.path
