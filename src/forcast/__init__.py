@@ -44,6 +44,8 @@ from .models.events import ExcludedPeriod, LevelShift, Outlier
 from .reporting import comparison
 
 _old_paths.install(sys.modules[__name__])
+#: Modules that are attributes of the package without being in ``__all__`` (``forcast.backtesting.Backtest``).
+_MODULE_ATTRIBUTES = (backtesting, checking, many)
 
 
 def __getattr__(name: str):  # forcast.paths, forcast.series... : the old module names, as attributes

@@ -37,7 +37,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import ModelFallbackWarning, ModelFitError, ParameterError, UnknownModelError
+from ..errors import ModelFallbackWarning, ModelFitError, ParameterError
 from .base import Model
 from .members import make_member
 
