@@ -135,6 +135,26 @@ def test_no_import_cycles_between_modules():
     assert not set(ALLOWED_CYCLES) - set(found), "an allowed cycle is gone: take it off ALLOWED_CYCLES"
 
 
+def test_the_library_imports_the_new_paths_only():
+    # an old path (from ..many import ..., import forcast.paths) would still run, through forcast._old_paths; inside
+    # the library every import names a module that exists as a file (say, after a merge of code written before)
+    modules = _modules()
+    old = []
+    for name, (path, package) in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                source = _absolute(name, package, node)
+                if source.split(".")[0] == "forcast" and source not in modules:
+                    old.append(f"{name}:{node.lineno} from {source}")
+                elif source == "forcast":
+                    old += [f"{name}:{node.lineno} forcast.{a.name}" for a in node.names
+                            if f"forcast.{a.name}" in OLD_PATHS]
+            elif isinstance(node, ast.Import):
+                old += [f"{name}:{node.lineno} {a.name}" for a in node.names
+                        if a.name.split(".")[0] == "forcast" and a.name not in modules]
+    assert not old, "old module paths imported inside forcast (use the new ones):\n" + "\n".join(old)
+
+
 def test_the_graph_sees_local_and_type_checking_imports():
     graph = import_graph()
     assert "forcast.reporting.plotting" in graph["forcast.forecasting.forecast"]  # Forecast.plot's local import
