@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from forcast import fiscal
+from forcast.forecasting import fiscal
 from forcast.models.base import Model
 from forcast.models.registry import make_model
 
@@ -126,7 +126,7 @@ def peers() -> dict:
 def summed_bounds(bt, peer: type, levels=(80, 95)) -> pd.DataFrame:
     """Financial-year intervals the way the issue's table built them for a peer without paths: each bound the
     sum of the quarterly ``predict(level=...)`` bounds (refitted at each origin of ``bt``), the point forecast the
-    sum of the quarterly means. Columns as :meth:`forcast.backtest.Backtest.financial_years`, no CRPS."""
+    sum of the quarterly means. Columns as :meth:`forcast.evaluation.backtesting.Backtest.financial_years`, no CRPS."""
     fy = bt.financial_years()
     fy = fy[fy["model"] == peer.name]
     rows = []

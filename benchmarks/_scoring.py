@@ -3,9 +3,10 @@
 An **interval method** is one function ``method(runs, origin) -> rows``: ``runs`` are every force's
 :class:`ForceRun` (``run.bt`` the forcast backtest with all its sample paths, ``run.rows`` the scored
 financial-year rows of every model with its own intervals), ``origin`` a Timestamp; it returns the
-financial-year rows forecast from that origin, in the columns of :func:`forcast.metrics.score_financial_years`
-(``crps`` may be NaN), with a ``method`` column and a boolean ``fallback`` column (True where the method could
-not be applied and the model's own intervals were kept). A method may use only what was known at ``origin``.
+financial-year rows forecast from that origin, in the columns of
+:func:`forcast.evaluation.metrics.score_financial_years` (``crps`` may be NaN), with a ``method`` column and a boolean
+``fallback`` column (True where the method could not be applied and the model's own intervals were kept). A method may
+use only what was known at ``origin``.
 Add one to :data:`INTERVAL_METHODS` and it is scored and printed beside the others.
 """
 
@@ -19,10 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from forcast import fiscal
-from forcast.backtest import Backtest
-from forcast.calibration import Calibration
-from forcast.metrics import score_financial_years, winkler
+from forcast.forecasting import fiscal
+from forcast.evaluation.backtesting import Backtest
+from forcast.evaluation.calibration import Calibration
+from forcast.evaluation.metrics import score_financial_years, winkler
 
 COVID_YEARS = ("2020/21", "2021/22")
 #: Below this many ended target years a real-time calibration is not learned (model intervals are used).
@@ -49,7 +50,7 @@ class ForceRun:
 
 def subset(bt: Backtest, model: str, keep) -> Backtest:
     """``bt`` with only the folds ``keep(fold)`` accepts and only ``model``'s paths."""
-    from forcast.backtest import Fold
+    from forcast.evaluation.backtesting import Fold
 
     folds = [Fold(f.origin, f.index, {model: f.paths[model]}, f.events, f.notes, f.specifications)
              for f in bt.folds if keep(f) and model in f.paths]
@@ -64,11 +65,11 @@ def ended_years(runs: list[ForceRun], origin: pd.Timestamp) -> list[str]:
 
 @contextmanager
 def memoised_fiscal():
-    """Memoise :func:`forcast.fiscal.group_weights` and ``group_coverage`` (pure functions of a regular index)
-    while the interval methods run. Every widened backtest re-derives them for every fold, which took about 80% of
+    """Memoise :func:`forcast.forecasting.fiscal.group_weights` and ``group_coverage`` (pure functions of a regular
+    index) while the interval methods run. Every widened backtest re-derives them for every fold, which took about 80% of
     the methods' time; the results are identical. (A library fix: let ``Backtest.widened`` keep the index-derived
     parts of its financial-year blocks.)"""
-    from forcast import fiscal
+    from forcast.forecasting import fiscal
 
     originals = fiscal.group_weights, fiscal.group_coverage
 
@@ -116,10 +117,10 @@ def calibrated(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combina
 def conformal(runs: list[ForceRun], origin: pd.Timestamp, model: str = "combination",
               symmetric: bool = False, growth: float | None = None, model_floor: bool = False,
               later_origins_only: bool = False) -> pd.DataFrame:
-    """The combination's paths mapped onto :class:`forcast.conformal.ErrorQuantiles` learned in real time: the
-    relative financial-year errors of forecasts made before ``origin`` whose years had ended by it, pooled over
+    """The combination's paths mapped onto :class:`forcast.evaluation.conformal.ErrorQuantiles` learned in real time:
+    the relative financial-year errors of forecasts made before ``origin`` whose years had ended by it, pooled over
     all forces (``symmetric``: each error and its mirror image)."""
-    from forcast.conformal import ErrorQuantiles
+    from forcast.evaluation.conformal import ErrorQuantiles
     from forcast.errors import ParameterError
 
     label = (("symmetric " if symmetric else "") + "conformal" + (f" growth {growth:g}" if growth else "")

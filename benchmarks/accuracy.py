@@ -55,9 +55,9 @@ from _scoring import (COVID_YEARS, DEFAULT, DEFAULT_LABEL, INTERVAL_METHODS, For
                       apply_methods, memoised_fiscal, summary, targets)
 
 from forcast import datasets  # noqa: E402
-from forcast.backtest import backtest  # noqa: E402
-from forcast.calibration import Calibration, coverage_by_horizon  # noqa: E402
-from forcast.metrics import score_financial_years  # noqa: E402
+from forcast.evaluation.backtesting import backtest  # noqa: E402
+from forcast.evaluation.calibration import Calibration, coverage_by_horizon  # noqa: E402
+from forcast.evaluation.metrics import score_financial_years  # noqa: E402
 
 ORIGINS = [f"{y}-03-31" for y in range(2006, 2020)]
 HORIZON = "4y"
@@ -219,7 +219,7 @@ def main(argv=None) -> int:
         print("Its coverage on its own learning data (all origins; not an independent test):")
         print(coverage_by_horizon(inside[inside["model"] == "combination"]).to_string(index=False))
     if args.write_error_quantiles:
-        from forcast.conformal import ErrorQuantiles
+        from forcast.evaluation.conformal import ErrorQuantiles
 
         shipped = ("combination", "ets", "arima", "seasonal_naive")  # seasonal naive: shown beside the projection
         rows = pd.concat([r.rows[r.rows["model"].isin(shipped)] for r in runs], ignore_index=True)

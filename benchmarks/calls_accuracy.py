@@ -8,9 +8,9 @@ The stand-ins are real daily call counts, but NOT UK police 999/101 data (see fo
 * ``denver_daily`` — Denver 911 ambulance calls, every financial-year end with three years of history
   (31 March 2014-2017).
 
-At each origin :func:`forcast.backtest.backtest` refits the models on the history to that date (with the local US
-holidays as a regressor event) and forecasts up to four financial years ahead; every complete financial year with
-an actual is scored. Printed per series and model (and the seasonal-naive and drift baselines): the MAPE of the
+At each origin :func:`forcast.evaluation.backtesting.backtest` refits the models on the history to that date (with the
+local US holidays as a regressor event) and forecasts up to four financial years ahead; every complete financial year
+with an actual is scored. Printed per series and model (and the seasonal-naive and drift baselines): the MAPE of the
 financial-year totals, the share of actual totals inside the 80% and 95% intervals, the number of scored years, and
 the wall time. Each series gives 10 scored years from 4 origins that overlap heavily: read the figures as
 indicative, not as a precise accuracy estimate. Run from the repository root::
@@ -29,10 +29,10 @@ import warnings
 import pandas as pd
 
 from forcast import datasets
-from forcast.backtest import backtest
-from forcast.calls import stand_in_holidays, stand_in_note
-from forcast.events import LevelShift, Outlier
-from forcast.metrics import evaluate
+from forcast.evaluation.backtesting import backtest
+from forcast.data.calls import stand_in_holidays, stand_in_note
+from forcast.models.events import LevelShift, Outlier
+from forcast.evaluation.metrics import evaluate
 
 SETUPS = {
     "eugene_daily": {

@@ -18,12 +18,12 @@ Series (real call counts, none of them UK police data; see ``forcast.datasets.ca
   least two years of history.
 
 At each origin :func:`forcast.forecast` fits ETS, ARIMA, their combination and the seasonal naive on the history to
-that date (as a fold of :func:`forcast.backtest.backtest` does; ``backtest`` itself asks for three years of
-history, more than the NHS series have) and simulates paths; the paths of a daily series are summed to calendar months, so every interval below is an interval
-of a **monthly total**, from the paths. Scored over the first 12 whole months after the origin (fewer where the
-data end): coverage of the 80% and 95% intervals, mean 95% width and the 95% interval (Winkler) score, both in %
-of the actual, and the MAPE of the mean. The peer in the same run: the seasonal naive (last year's same month,
-with its own paths). The intervals are the models' own (no error
+that date (as a fold of :func:`forcast.evaluation.backtesting.backtest` does; ``backtest`` itself asks for three years
+of history, more than the NHS series have) and simulates paths; the paths of a daily series are summed to calendar
+months, so every interval below is an interval of a **monthly total**, from the paths. Scored over the first 12 whole
+months after the origin (fewer where the data end): coverage of the 80% and 95% intervals, mean 95% width and the 95%
+interval (Winkler) score, both in % of the actual, and the MAPE of the mean. The peer in the same run: the seasonal
+naive (last year's same month, with its own paths). The intervals are the models' own (no error
 quantiles are learned for calls): these figures are what forcast's note for call series quotes (``--write``
 stores them in ``src/forcast/_data/calls_interval_evaluation.json``).
 """
@@ -43,9 +43,9 @@ import pandas as pd
 
 from forcast import datasets
 from forcast import forecast
-from forcast.events import LevelShift, Outlier
-from forcast.origins import observable_events
-from forcast.series import make_series
+from forcast.models.events import LevelShift, Outlier
+from forcast.evaluation.origins import observable_events
+from forcast.data.series import make_series
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUSTS = ROOT.parent / "shared" / "data" / "calls" / "nhs_ambulance_trusts_999_calls_answered_monthly.csv"
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                           "width_95": round(float(r["width95"]), 1), "winkler_95": round(float(r["winkler95"]), 1),
                           "seasonal_naive_winkler_95": round(float(naive.loc[name, "winkler95"]), 1)}
                          for name, r in comb.iterrows()]}
-        from forcast.outputs import write_text_atomic
+        from forcast.reporting.outputs import write_text_atomic
 
         write_text_atomic(OUT_FILE, json.dumps(data, indent=1) + "\n")
         print(f"Wrote {OUT_FILE}")

@@ -34,8 +34,8 @@ from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from forcast import datasets  # noqa: E402
-from forcast.backtest import backtest  # noqa: E402
-from forcast.metrics import winkler  # noqa: E402
+from forcast.evaluation.backtesting import backtest  # noqa: E402
+from forcast.evaluation.metrics import winkler  # noqa: E402
 
 ORIGINS = ["2020-12-31", "2021-03-31", "2021-09-30", "2022-03-31"]
 TARGETS = ("2021/22", "2022/23")

@@ -6,9 +6,9 @@
 
 Origins March 2011–2017 (seven of the fourteen of ``benchmarks/accuracy.py``, 2006–2019), the same horizon
 (4 financial years), models fitted on all data from 2002Q2, the default baselines, no peers unless asked, and
-300 paths by default. Mind the Monte Carlo noise: with 300 paths the one-year MAPE moved by 0.3 points between two seeds, and
-a change that widens the paths adds noise to their means (so MAPE) by itself; use ``--n-paths 1000`` to compare
-changes to the spread. Confirm a change with ``benchmarks/accuracy.py`` before believing it.
+300 paths by default. Mind the Monte Carlo noise: with 300 paths the one-year MAPE moved by 0.3 points between two
+seeds, and a change that widens the paths adds noise to their means (so MAPE) by itself; use ``--n-paths 1000`` to
+compare changes to the spread. Confirm a change with ``benchmarks/accuracy.py`` before believing it.
 
 ``--set MODULE.NAME=VALUE`` overrides a module-level constant in every worker before it runs (VALUE is read as a
 Python literal), so a setting can be compared without editing the code. ``--models`` picks the models (default
@@ -37,8 +37,9 @@ import pandas as pd  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _peers import peers as _peers  # noqa: E402
 
-from forcast import datasets, metrics  # noqa: E402
-from forcast.backtest import backtest  # noqa: E402
+from forcast import datasets  # noqa: E402
+from forcast.evaluation import metrics  # noqa: E402
+from forcast.evaluation.backtesting import backtest  # noqa: E402
 
 EVAL_ORIGINS = [f"{y}-03-31" for y in range(2011, 2018)]
 

@@ -2,8 +2,8 @@
 
 For a few forces, every series (total + nine offence groups) is backtested once with its paths kept
 (:func:`forcast.backtest_many`, ``keep_paths=True``); the same base paths are then reconciled by each method
-(:func:`forcast.reconcile.reconcile_group`, origin by origin) and scored on financial-year totals with
-:mod:`forcast.metrics`: MAPE, 95% coverage and the 95% interval (Winkler) score in % of the actual, for the
+(:func:`forcast.forecasting.reconcile.reconcile_group`, origin by origin) and scored on financial-year totals with
+:mod:`forcast.evaluation.metrics`: MAPE, 95% coverage and the 95% interval (Winkler) score in % of the actual, for the
 forces' totals and for the offence groups. "base" is the unreconciled forecasts (incoherent).
 
 Run:  .venv/bin/python benchmarks/reconciliation.py [--forces Kent,Lancashire,Dorset] [--origins 2012,2014,2016]
@@ -17,10 +17,10 @@ import warnings
 import pandas as pd
 
 import forcast
-from forcast import metrics
-from forcast.many import recorded_crime_series
-from forcast.reconcile import reconcile_group
-from forcast.reconcile import Hierarchy
+from forcast.evaluation import metrics
+from forcast.forecasting.many import recorded_crime_series
+from forcast.forecasting.reconcile import reconcile_group
+from forcast.forecasting.reconcile import Hierarchy
 
 METHODS = ("bottom_up", "top_down", "proportional", "ols", "mint")
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 import forcast
 from forcast import datasets
-from forcast.many import recorded_crime_series
+from forcast.forecasting.many import recorded_crime_series
 
 
 @contextmanager

@@ -24,10 +24,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 import forcast  # noqa: E402
-from forcast.calibration import default as default_calibration  # noqa: E402
+from forcast.evaluation.calibration import default as default_calibration  # noqa: E402
 from forcast.cli import build_parser  # noqa: E402
 from forcast.errors import ForcastWarning  # noqa: E402
-from forcast.plotting import add_note  # noqa: E402
+from forcast.reporting.plotting import add_note  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "images" / "fan_chart.png"
 #: The command ``make run`` runs (see the Makefile); its parsed defaults are the settings of the picture.

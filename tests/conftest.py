@@ -24,7 +24,7 @@ def seasonal_series(n: int = 51, freq: str = "Q-DEC", start: str = "2006Q2", lev
                     season=(0.0, 1500.0, 800.0, -2300.0), trend: float = 60.0, noise: float = 600.0,
                     seed: int = 0, measure: str = "recorded_crime", force: str | None = "Testshire"):
     """A seeded synthetic demand series: level + trend + seasonal pattern + Gaussian noise."""
-    from forcast.series import make_series
+    from forcast.data.series import make_series
 
     rng = np.random.default_rng(seed)
     index = pd.period_range(start, periods=n, freq=freq)

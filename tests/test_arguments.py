@@ -10,10 +10,10 @@ import pytest
 
 import forcast
 from forcast import arguments
-from forcast.check import check
+from forcast.evaluation.checking import check
 from forcast.cli import main
 from forcast.errors import DateParseError, FinancialYearError, ParameterError
-from forcast.horizon import MAX_HORIZON_YEARS
+from forcast.forecasting.horizon import MAX_HORIZON_YEARS
 
 from .conftest import seasonal_series
 

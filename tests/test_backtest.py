@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forcast.backtest import Backtest, RollingOrigin, backtest, observable_events, origin_period
+from forcast.evaluation.backtesting import Backtest, RollingOrigin, backtest, observable_events, origin_period
 from forcast.errors import ParameterError, SeriesTooShortError
-from forcast.events import ExcludedPeriod, LevelShift
+from forcast.models.events import ExcludedPeriod, LevelShift
 from forcast.models.base import Model
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 from .conftest import seasonal_series
 
@@ -195,7 +195,7 @@ def test_integer_horizon_evaluates_only_years_fully_inside_it():
 
 
 def test_baselines_are_added_and_rows_are_reproducible_by_forecasting_the_history():
-    from forcast.forecast import forecast
+    from forcast.forecasting.forecast import forecast
 
     s = seasonal_series()
     bt = backtest(s, origins=["2012-03-31"], models=("naive",), seed=11, n_paths=500)
@@ -320,17 +320,3 @@ def test_reprs_are_one_short_line(exact):
     assert repr(bt) == ("<Backtest Testshire recorded_crime, quarterly, 2010Q2–2017Q1 (28 periods); 4 origins "
                         "(Mar 2013–Mar 2016); models: last_value>")
     assert repr(bt.folds[0]) == "<Fold origin 2013Q1: 16 periods (2013Q2–2017Q1); models: last_value; 100 paths each>"
-
-
-def test_backtests_pickled_under_the_old_module_name_still_load():
-    import importlib
-    import pickle
-
-    from forcast import backtesting
-
-    old = importlib.import_module("forcast.backtest")
-    for name in ("Backtest", "Fold", "_FYBlock"):
-        assert getattr(old, name) is getattr(backtesting, name)
-    # a pickle written before the rename names forcast.backtest._FYBlock: it must resolve
-    blob = pickle.dumps(backtesting._FYBlock, protocol=0).replace(b"forcast.backtesting", b"forcast.backtest")
-    assert pickle.loads(blob) is backtesting._FYBlock

@@ -1,4 +1,5 @@
-"""forcast.calibration: the factor rule by hand, restored coverage on deliberately narrow intervals, storage."""
+"""forcast.evaluation.calibration: the factor rule by hand, restored coverage on deliberately narrow intervals,
+storage."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forcast import calibration as calib
-from forcast import metrics
-from forcast.backtest import backtest
-from forcast.calibration import Calibration, coverage_by_horizon, ratios
+from forcast.evaluation import calibration as calib
+from forcast.evaluation import metrics
+from forcast.evaluation.backtesting import backtest
+from forcast.evaluation.calibration import Calibration, coverage_by_horizon, ratios
 from forcast.errors import CalibrationWarning, ParameterError
 from forcast.models.base import Model
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 
 class Narrow(Model):

@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 
 from forcast import datasets
-from forcast.calls import forecast_calls, load_call_types, stand_in_holidays, stand_in_note, trim_history
+from forcast.data.calls import forecast_calls, load_call_types, stand_in_holidays, stand_in_note, trim_history
 from forcast.data import count_calls, load_calls
 from forcast.errors import MissingPeriodError, ParameterError, UnknownDatasetError
-from forcast.events import LevelShift
-from forcast.holidays import BankHolidays
-from forcast.series import make_series
-from forcast.wording import describe_change, plural_verbs, year_on_year
+from forcast.models.events import LevelShift
+from forcast.data.holidays import BankHolidays
+from forcast.data.series import make_series
+from forcast.reporting.wording import describe_change, plural_verbs, year_on_year
 
 # 30 calls over 1-5 April 2019; no call at all on Wednesday 3 April. Every third call (rows 0, 3, 6, ...) is a 999
 # call, the rest 101. Handling time of call n is 60 + 10 n seconds, written as h:mm:ss for the 999 calls.

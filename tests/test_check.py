@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forcast.check import check
+from forcast.evaluation.checking import check
 from forcast.errors import ParameterError
-from forcast.events import LevelShift
+from forcast.models.events import LevelShift
 from forcast.models.base import Model
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 TABLE_COLUMNS = ["forecast", "model", "origin", "financial_year", "observed_part", "predicted", "lower_80",
                  "upper_80", "lower_95", "upper_95", "actual", "actual_source", "error", "pct_error", "inside_80",

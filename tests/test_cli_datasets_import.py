@@ -13,7 +13,8 @@ import io
 import pandas as pd
 import pytest
 
-from forcast import datasets, releases
+from forcast import datasets
+from forcast.data import releases
 from forcast.cli import main
 
 from .test_home_office import (FRAUD_BODIES, SHARED_SHEET, expected_force_totals, full_year, needs_shared,

@@ -179,41 +179,8 @@ def test_parser_is_buildable_for_docs():
     assert parser.prog == "forcast"
 
 
-def test_backtest_and_check_are_functions_and_the_old_imports_still_work():
-    import types
-
-    import forcast.backtest as bt
-    from forcast.backtesting import Backtest, backtest
-    from forcast.checking import CheckResult, check
-
-    assert isinstance(forcast.backtest, types.FunctionType) and isinstance(forcast.check, types.FunctionType)
-    assert forcast.backtest is backtest and forcast.check is check and bt is backtest
-    assert bt.Backtest is forcast.backtest.Backtest is Backtest  # as on the old callable module
-    assert forcast.check.CheckResult is CheckResult and forcast.check.check is check
-
-
-@pytest.mark.parametrize("first", ["import forcast.backtest, forcast.check",
-                                   "from forcast.backtest import Backtest, RollingOrigin, backtest",
-                                   "from forcast.check import CheckResult, check",
-                                   "import forcast.backtest as bt; import forcast.check as ck",
-                                   "import forcast"])
-def test_importing_the_old_module_paths_first_leaves_the_functions_in_place(first):
-    # a fresh interpreter: the submodule forcast.backtest is imported before anything else, and must not be bound
-    # over the function on the package (the import system binds a submodule when it first loads it)
-    import subprocess
-    import sys
-
-    code = (f"{first}\nimport types, forcast, forcast.backtest, forcast.check\n"
-            "from forcast.backtest import Backtest\nfrom forcast.check import check\n"
-            "assert isinstance(forcast.backtest, types.FunctionType), type(forcast.backtest)\n"
-            "assert isinstance(forcast.check, types.FunctionType), type(forcast.check)\n"
-            "assert forcast.backtest.Backtest is Backtest and forcast.check is check\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-
-
 def test_recording_breaks_are_data():
-    from forcast.events import LevelShift
+    from forcast.models.events import LevelShift
 
     assert forcast.datasets.recording_breaks("lancashire") == [
         LevelShift("2018-04", "recording change (crime data integrity), April 2018"),

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import forcast.many as many
+import forcast.forecasting.many as many
 from forcast import datasets
 from forcast.cli import main
 

@@ -1,4 +1,4 @@
-"""Tests for forcast.comparison and forcast.crime_rates: financial-year rates per 1,000, the inspectorate's +/-1 SD
+"""Tests for forcast.comparison and forcast.data.crime_rates: financial-year rates per 1,000, the inspectorate's +/-1 SD
 rule, incomplete years, the MSG and England and Wales rows, and previous years.
 
 Golden numbers come from the shared copies of the published sources, read here with plain pandas and never from
@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from forcast import comparison, crime_rates
-from forcast.comparison import HIGHER, INCOMPLETE, LOWER, SIMILAR, TABLE_COLUMNS
+from forcast import comparison
+from forcast.data import crime_rates
+from forcast.reporting.comparison import HIGHER, INCOMPLETE, LOWER, SIMILAR, TABLE_COLUMNS
 from forcast.errors import ParameterError, UnknownDatasetError
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -252,7 +253,7 @@ def test_incomplete_msg_member_is_left_out_of_the_group_total():
 
 
 def test_any_force_missing_a_quarter_is_left_out_with_its_quarters_named(monkeypatch):
-    from forcast import crime_series
+    from forcast.data import crime_series
 
     full, source, release = crime_series.crime_table()
     cut = full[~((full["force"] == "Kent") & (full["period"] == "2022Q2"))]
@@ -392,7 +393,7 @@ def test_change_phrase():
 def test_comparison_chart_draws_bars_and_sd_lines(lancashire):
     from matplotlib.figure import Figure
 
-    from forcast.plotting import comparison_chart
+    from forcast.reporting.plotting import comparison_chart
 
     fig = Figure()
     ax = fig.add_subplot()

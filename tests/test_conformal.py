@@ -1,4 +1,5 @@
-"""forcast.conformal: error quantiles by hand, the rank mapping of paths, real time (no actual after T), storage."""
+"""forcast.evaluation.conformal: error quantiles by hand, the rank mapping of paths, real time (no actual after T),
+storage."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forcast import forecast
-from forcast.backtest import backtest
-from forcast.conformal import GRID, ErrorQuantiles, _map_year
+from forcast.evaluation.backtesting import backtest
+from forcast.evaluation.conformal import GRID, ErrorQuantiles, _map_year
 from forcast.errors import ParameterError
 from forcast.models.base import Model
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 
 class LastValue(Model):

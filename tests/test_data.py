@@ -32,7 +32,7 @@ from forcast.errors import (
     TimezoneError,
     UnreadableSourceError,
 )
-from forcast.validation import period_label
+from forcast.data.validation import period_label
 from .strategies import CALL_FREQUENCIES, MONTH_STYLES, call_timestamps, monthly_counts
 
 MONTHLY_CSV = "Month,Crimes\n2018-01,120\n2018-02,\"1,310\"\n2018-03,140\n2018-04,150\n"

@@ -13,7 +13,7 @@ from forcast.cli import main
 from forcast.data import load_calls, load_series
 from forcast.errors import (ColumnError, ConstantSeriesError, CountTooLargeError, EmptyDataError,
                             NonIntegerCountError, NotCallLevelError, SeriesTooShortError, UnreadableSourceError)
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 from .conftest import raises
 

@@ -1,4 +1,5 @@
-"""Tests for forcast.dates through the loaders: one reading rule per column, day first by default, ambiguity refused."""
+"""Tests for forcast.data.dates through the loaders: one reading rule per column, day first by default, ambiguity
+refused."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from forcast.data import count_calls, load_calls, load_series
-from forcast.dates import parse_day_text
+from forcast.data.dates import parse_day_text
 from forcast.errors import AmbiguousDateError, DateParseError, ParameterError, TimezoneError
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 from .conftest import raises
 

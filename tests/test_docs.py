@@ -216,15 +216,26 @@ def cli_reference() -> str:
 #: The modules in the API reference, in reading order. A module's ``__all__`` decides what is listed; without one,
 #: the public functions and classes defined in the module are.
 API_MODULES = (
-    "forcast", "forcast.datasets", "forcast.crime_series", "forcast.known_events", "forcast.home_office",
-    "forcast.releases", "forcast.events", "forcast.checking", "forcast.backtesting", "forcast.origins",
-    "forcast.metrics", "forcast.calibration", "forcast.conformal", "forcast.intervals", "forcast.horizon",
-    "forcast.comparison", "forcast.crime_rates", "forcast.calls", "forcast.many", "forcast.reconcile",
-    "forcast.parallel",
-    "forcast.holidays", "forcast.workload", "forcast.arguments", "forcast.out_folder", "forcast.reproducible",
-    "forcast.wording", "forcast.fms", "forcast.fiscal", "forcast.paths", "forcast.plotting", "forcast.series",
-    "forcast.models.base", "forcast.models.ets", "forcast.models.arima", "forcast.models.combination",
-    "forcast.models.baselines", "forcast.models.no_change", "forcast.errors",
+    "forcast",
+    # forcast.data: loading and the embedded data
+    "forcast.data.datasets", "forcast.data.crime_series", "forcast.data.known_events", "forcast.data.home_office",
+    "forcast.data.releases", "forcast.data.crime_rates", "forcast.data.calls", "forcast.data.holidays",
+    "forcast.data.workload", "forcast.data.series",
+    # forcast.models: the models and the events they honour
+    "forcast.models.events", "forcast.models.base", "forcast.models.ets", "forcast.models.arima",
+    "forcast.models.combination", "forcast.models.baselines", "forcast.models.no_change",
+    # forcast.forecasting: paths, financial years, intervals, many series
+    "forcast.forecasting.intervals", "forcast.forecasting.horizon", "forcast.forecasting.fiscal",
+    "forcast.forecasting.paths", "forcast.forecasting.many", "forcast.forecasting.reconcile",
+    "forcast.forecasting.parallel",
+    # forcast.evaluation: the check, backtests, metrics, calibrated intervals
+    "forcast.evaluation.checking", "forcast.evaluation.backtesting", "forcast.evaluation.origins",
+    "forcast.evaluation.metrics", "forcast.evaluation.calibration", "forcast.evaluation.conformal",
+    # forcast.reporting and forcast.fms: comparisons, wording, charts, output folders, the FMS chapter
+    "forcast.reporting.comparison", "forcast.reporting.wording", "forcast.reporting.plotting",
+    "forcast.reporting.out_folder", "forcast.fms",
+    # shared by all
+    "forcast.arguments", "forcast.reproducible", "forcast.errors",
 )
 
 
@@ -523,7 +534,7 @@ def quick(monkeypatch, tmp_path):
     import forcast
     import forcast.fms
 
-    module = sys.modules["forcast.forecast"]
+    module = sys.modules["forcast.forecasting.forecast"]
     real_forecast, real_chapter = module.forecast, forcast.fms.build_chapter
 
     def quick_forecast(*args, **kwargs):

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forcast.errors import EventError
-from forcast.events import (
+from forcast.models.events import (
     ExcludedPeriod,
     LevelShift,
     Outlier,

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from forcast import fiscal
+from forcast.forecasting import fiscal
 from forcast.errors import FinancialYearError
 
 dates = st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2060-12-31").date())

@@ -15,11 +15,11 @@ import pytest  # noqa: E402
 
 from forcast import datasets  # noqa: E402
 from forcast.errors import ParameterError  # noqa: E402
-from forcast.events import LevelShift  # noqa: E402
+from forcast.models.events import LevelShift  # noqa: E402
 from forcast.fms import REPORTED_FIGURES, Chapter, Paragraph, build_chapter  # noqa: E402
 from forcast.fms.document import Table  # noqa: E402
 from forcast.fms.phrasing import projection_phrase  # noqa: E402
-from forcast.series import make_series  # noqa: E402
+from forcast.data.series import make_series  # noqa: E402
 
 from .conftest import seasonal_series  # noqa: E402
 
@@ -230,7 +230,7 @@ def test_known_recording_break_is_declared_for_embedded_data_and_disclosed(lanca
 
 
 def test_projection_is_set_beside_the_seasonal_naive_with_the_benchmark_horizon_by_horizon():
-    from forcast.intervals import default_method
+    from forcast.forecasting.intervals import default_method
 
     evaluation = default_method().evaluation
     chapter = build_chapter("Lancashire", n_paths=300, backtest=False)
@@ -308,17 +308,17 @@ def test_without_backtest_the_section_says_so():
 
 @pytest.fixture(scope="module")
 def calibration():
-    from forcast.backtest import backtest
-    from forcast.calibration import Calibration
+    from forcast.evaluation.backtesting import backtest
+    from forcast.evaluation.calibration import Calibration
 
     bt = backtest(seasonal_series(seed=5), models=BASELINES, n_paths=200, seed=2)
     return Calibration.from_backtest(bt, min_points=1)
 
 
 def test_default_calibration_is_used_and_disclosed(monkeypatch, calibration):
-    import forcast.intervals
+    import forcast.forecasting.intervals
 
-    monkeypatch.setattr(forcast.intervals, "default_method", lambda: calibration)
+    monkeypatch.setattr(forcast.forecasting.intervals, "default_method", lambda: calibration)
     chapter = build_chapter("Testshire", measures=[seasonal_series()], models=BASELINES, n_paths=300, seed=1)
     assert chapter.tables_by_key()["settings"].frame["Intervals"].tolist() == ["calibrated"]
     assert calibration.note in paragraphs(section(chapter, "method"))

@@ -10,7 +10,7 @@ from forcast import datasets
 from forcast.cli import main
 from forcast.errors import ParameterError
 from forcast.fms import build_chapter
-from forcast.fms.document import Figure, Paragraph, Table
+from forcast.fms.blocks import Figure, Paragraph, Table
 
 FAST = dict(backtest=False, models=["seasonal_naive", "drift"], n_paths=200, seed=3)
 

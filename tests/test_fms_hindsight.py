@@ -14,8 +14,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from forcast import datasets  # noqa: E402
-from forcast.backtest import backtest  # noqa: E402
-from forcast.intervals import default_method as default_calibration  # noqa: E402
+from forcast.evaluation.backtesting import backtest  # noqa: E402
+from forcast.forecasting.intervals import default_method as default_calibration  # noqa: E402
 from forcast.fms import Paragraph, build_chapter  # noqa: E402
 from forcast.fms.hindsight import ORIGIN, hindsight_chart, hindsight_table, hindsight_words, judge  # noqa: E402
 

@@ -16,7 +16,7 @@ import docx  # noqa: E402
 import pytest  # noqa: E402
 
 from forcast import datasets, load_series  # noqa: E402
-from forcast.events import LevelShift  # noqa: E402
+from forcast.models.events import LevelShift  # noqa: E402
 from forcast.fms import Chapter, Paragraph, build_chapter  # noqa: E402
 
 from .conftest import seasonal_series  # noqa: E402

@@ -19,7 +19,7 @@ import pytest  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from forcast import outputs  # noqa: E402
+from forcast.reporting import outputs  # noqa: E402
 from forcast.errors import OutputError  # noqa: E402
 from forcast.fms.document import BulletList, Chapter, Figure, Paragraph, Section, Table, clean_text  # noqa: E402
 from forcast.fms.render_html import escape_html  # noqa: E402

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from forcast.errors import FinancialYearError, ParameterError, UnknownModelError
-from forcast.forecast import forecast, horizon_until
+from forcast.forecasting.forecast import forecast, horizon_until
 from forcast.models.baselines import Naive
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 from .conftest import seasonal_series
 
@@ -192,7 +192,7 @@ def test_known_events_none_a_list_of_keys_or_a_bad_key(lancashire):
 
 
 def test_own_level_shift_at_a_known_date_replaces_the_known_one(lancashire):
-    from forcast.events import LevelShift, to_period
+    from forcast.models.events import LevelShift, to_period
 
     mine = LevelShift("2018-04", "our recording change")
     fc = forecast(lancashire, models=("naive",), n_paths=100, events=[mine])

@@ -1,4 +1,4 @@
-"""forcast.frequency: inferring the frequency of a date column, mapping dates to periods, refusing mixed data."""
+"""forcast.data.frequency: inferring the frequency of a date column, mapping dates to periods, refusing mixed data."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from forcast.errors import FrequencyError
-from forcast.frequency import check_dates, check_steps, describe_steps, infer_frequency
-from forcast.validation import period_label
+from forcast.data.frequency import check_dates, check_steps, describe_steps, infer_frequency
+from forcast.data.validation import period_label
 
 
 def rows(n):

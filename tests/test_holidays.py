@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from forcast.errors import EventError
-from forcast.events import check_events, extra_regressors, regressor_events
-from forcast.holidays import COLUMN, BankHolidays
-from forcast.series import make_series
+from forcast.models.events import check_events, extra_regressors, regressor_events
+from forcast.data.holidays import COLUMN, BankHolidays
+from forcast.data.series import make_series
 
 # GOV.UK, "UK bank holidays", England and Wales, 2022 (an independent list: it includes the Platinum Jubilee,
 # the State Funeral and the substitute days for New Year's Day and Christmas Day).

@@ -1,4 +1,4 @@
-"""forcast.home_office: the Home Office open data tables read into ``force, offence_group, period, count``.
+"""forcast.data.home_office: the Home Office open data tables read into ``force, offence_group, period, count``.
 
 Handmade sheets check each rule (periods, summing, fraud, forces, groups) and each hostile file. The real 2017/18
 sheet, as ODS and XLSX, is imported in tests/test_cli_datasets_import.py (helpers for it live here).
@@ -16,7 +16,7 @@ import pytest
 from forcast.errors import (ForcastError, HomeOfficeColumnError, HomeOfficeCountError, HomeOfficeEmptyError,
                             HomeOfficeFileError, HomeOfficeForceError, HomeOfficeMissingQuarterError,
                             HomeOfficeOffenceGroupError, HomeOfficePeriodError)
-from forcast.home_office import OFFENCE_GROUPS, read_home_office_tables
+from forcast.data.home_office import OFFENCE_GROUPS, read_home_office_tables
 
 SHARED_SHEET = Path("/work/shared/data/raw/homeoffice_prc-pfa-mar2013-onwards-tables_2017-18_sheet.csv")
 HEADER = ["Financial Year", "Financial Quarter", "Force Name", "Offence Description", "Offence Group",
@@ -147,7 +147,7 @@ def test_header_below_title_rows_and_other_year_spellings(tmp_path):
 def test_british_transport_police_is_logged(tmp_path, caplog):
     path = write_workbook(tmp_path / "btp.xlsx", {"2017-18": pd.concat([
         full_year("Kent"), full_year("British Transport Police")])})
-    with caplog.at_level(logging.INFO, logger="forcast.home_office"):
+    with caplog.at_level(logging.INFO, logger="forcast.data.home_office"):
         table = read_home_office_tables(path)
     assert table["force"].unique().tolist() == ["Kent"]
     assert "British Transport Police left out" in caplog.text
@@ -245,7 +245,7 @@ def test_missing_quarters_raise_and_name_force_and_quarters(gappy):
 
 
 def test_missing_quarters_allowed_are_absent_and_logged(gappy, caplog):
-    with caplog.at_level(logging.WARNING, logger="forcast.home_office"):
+    with caplog.at_level(logging.WARNING, logger="forcast.data.home_office"):
         table = read_home_office_tables(gappy, allow_missing_quarters=True)
     devon = table[table["force"] == "Devon and Cornwall"]
     assert sorted(devon["period"].unique()) == ["2022Q2", "2022Q3"]

@@ -1,4 +1,4 @@
-"""forcast.intervals: the one rule that chooses a forecast's intervals, and what its note says."""
+"""forcast.forecasting.intervals: the one rule that chooses a forecast's intervals, and what its note says."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forcast import intervals
-from forcast.conformal import ErrorQuantiles
+from forcast.forecasting import intervals
+from forcast.evaluation.conformal import ErrorQuantiles
 from forcast.errors import ParameterError
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 
 def _series(freq: str, measure: str, n: int = 60) -> pd.Series:

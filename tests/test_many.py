@@ -9,9 +9,9 @@ import pytest
 
 import forcast
 from forcast.errors import ColumnError, ParameterError
-from forcast.many import backtest_many, forecast_many, recorded_crime_series
-from forcast.parallel import check_backend, check_n_jobs, series_seed
-from forcast.reconcile import Hierarchy
+from forcast.forecasting.many import backtest_many, forecast_many, recorded_crime_series
+from forcast.forecasting.parallel import check_backend, check_n_jobs, series_seed
+from forcast.forecasting.reconcile import Hierarchy
 
 from .conftest import seasonal_series
 
@@ -23,8 +23,8 @@ def _hierarchy(force: str, seed: int) -> dict:
     """A total and two parts that add up to it exactly in the history, 51 quarters to 2018Q4."""
     a = seasonal_series(level=20000.0, seed=seed, force=force)
     b = seasonal_series(level=9000.0, seed=seed + 100, force=force)
-    total = forcast.series.make_series(a.to_numpy() + b.to_numpy(), a.index, name="total", measure="recorded_crime",
-                                       force=force, source="synthetic")
+    total = forcast.data.series.make_series(a.to_numpy() + b.to_numpy(), a.index, name="total",
+                                            measure="recorded_crime", force=force, source="synthetic")
     return {(force, "Total"): total, (force, "Violence"): a, (force, "Theft"): b}
 
 

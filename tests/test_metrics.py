@@ -1,4 +1,5 @@
-"""forcast.metrics: each score against numbers worked out by hand, and evaluate() on an exact fake backtest."""
+"""forcast.evaluation.metrics: each score against numbers worked out by hand, and evaluate() on an exact fake
+backtest."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forcast import metrics
-from forcast.backtest import backtest
+from forcast.evaluation import metrics
+from forcast.evaluation.backtesting import backtest
 from forcast.models.base import Model
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 
 class LastValue(Model):

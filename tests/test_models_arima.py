@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from forcast.errors import ModelFitError, ParameterError, RejectedSpecificationWarning
-from forcast.events import ExcludedPeriod, LevelShift, Outlier
+from forcast.models.events import ExcludedPeriod, LevelShift, Outlier
 from forcast.models import _selection as sel
 from forcast.models.arima import ARIMA, _with_drift
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 from .conftest import seasonal_series
 from .test_models_ets import shifted

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from forcast.models.baselines import Drift, Naive, SeasonalNaive
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 
 def series(values, start="2015Q1"):
@@ -42,7 +42,7 @@ def test_drift_mean_is_the_line_through_first_and_last():
 
 
 def test_baselines_ignore_events():
-    from forcast.events import LevelShift
+    from forcast.models.events import LevelShift
 
     s = series(list(range(100, 120)))
     a = Naive().fit(s).simulate(3, 10, np.random.default_rng(0))

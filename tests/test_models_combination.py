@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from forcast.errors import ModelFallbackWarning, ModelFitError, ParameterError, UnknownModelError
-from forcast.events import LevelShift
+from forcast.models.events import LevelShift
 from forcast.models.arima import ARIMA
 from forcast.models.base import Model
 from forcast.models.combination import Combination, _allocate
@@ -165,7 +165,7 @@ def test_from_fitted_combines_without_refitting(series):
 
 
 def test_weights_by_horizon_year_split_each_year_exactly_and_switch_few_paths(series):
-    from forcast.forecast import horizon_years
+    from forcast.forecasting.forecast import horizon_years
 
     weights = [[0.5, 0.5], [0.25, 0.75], [0.0, 1.0]]
     combo = Combination([Flat(0.0, sd=0.0), Flat(1000.0, sd=0.0)], weights=weights).fit(series)

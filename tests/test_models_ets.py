@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from forcast.errors import ModelFitError, ParameterError, RejectedSpecificationWarning
-from forcast.events import ExcludedPeriod, LevelShift
+from forcast.models.events import ExcludedPeriod, LevelShift
 from forcast.models import _selection as sel
 from forcast.models.ets import ETS
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 from .conftest import seasonal_series
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from forcast import forecast
-from forcast.events import ExcludedPeriod
+from forcast.models.events import ExcludedPeriod
 from forcast.models.no_change import NoChange, SameAsLastYear
-from forcast.series import make_series
+from forcast.data.series import make_series
 
 
 def quarterly(measure="recorded_crime"):

@@ -1,5 +1,5 @@
-"""Never lose the user's data (issue 15, item 2): the output folder of a run (forcast.out_folder.OutputRun) and
-the commands that write into one. Every test takes a snapshot (hashes and modification times) of the user's own
+"""Never lose the user's data (issue 15, item 2): the output folder of a run (forcast.reporting.out_folder.OutputRun)
+and the commands that write into one. Every test takes a snapshot (hashes and modification times) of the user's own
 files before a run and checks them after."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pytest
 
 from forcast.cli import main
 from forcast.errors import EditedOutputError, InterruptedRunWarning, OutputError, UnownedFilesError
-from forcast.out_folder import OutputRun, read_manifest
-from forcast.outputs import INTERRUPTED_MARKER, MANIFEST, OutputFolder
+from forcast.reporting.out_folder import OutputRun, read_manifest
+from forcast.reporting.outputs import INTERRUPTED_MARKER, MANIFEST, OutputFolder
 
 QUICK = ["--force", "Lancashire", "--models", "seasonal_naive", "--n-paths", "100"]
 
@@ -211,7 +211,7 @@ def test_sigterm_removes_temporary_files_and_leaves_the_marker(tmp_path):
     script = f"""
 import time
 from pathlib import Path
-from forcast.out_folder import OutputRun
+from forcast.reporting.out_folder import OutputRun
 out = Path({str(tmp_path / 'out')!r})
 with OutputRun(out, "forecast") as run:
     run.write_text("a.csv", "x\\n")
@@ -270,7 +270,7 @@ def test_cli_rerun_refuses_edited_outputs_until_overwrite(tmp_path, capsys):
 
 
 def test_cli_interrupted_run_is_reported_by_the_next(tmp_path, capsys, monkeypatch):
-    from forcast.out_folder import OutputRun as Run
+    from forcast.reporting.out_folder import OutputRun as Run
 
     out = tmp_path / "out"
     real = Run.save_figure

@@ -1,4 +1,4 @@
-"""Atomic writes, output folders and the owned-files rule (forcast.outputs)."""
+"""Atomic writes, output folders and the owned-files rule (forcast.reporting.outputs)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from forcast import outputs  # noqa: E402
+from forcast.reporting import outputs  # noqa: E402
 from forcast.errors import ForcastError, OutputError  # noqa: E402
-from forcast.outputs import (  # noqa: E402
+from forcast.reporting.outputs import (  # noqa: E402
     OutputFolder,
     prepare_out_dir,
     save_figure_atomic,

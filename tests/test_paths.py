@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from forcast import paths as P
+from forcast.forecasting import paths as P
 from forcast.errors import ParameterError
 
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
@@ -47,7 +47,7 @@ def test_bad_levels(levels, match):
        st.integers(1, 4))
 def test_group_totals_preserve_the_sum(x, split):
     index = pd.period_range("2018-01", periods=x.shape[1], freq="M")
-    from forcast import fiscal
+    from forcast.forecasting import fiscal
 
     w = fiscal.group_weights(index, "calendar_year")
     _, totals = P.group_totals(x, w)
@@ -55,8 +55,8 @@ def test_group_totals_preserve_the_sum(x, split):
 
 
 def test_group_totals_add_observed_part():
-    from forcast import fiscal
-    from forcast.series import make_series
+    from forcast.forecasting import fiscal
+    from forcast.data.series import make_series
 
     obs = make_series([10, 20, 30], pd.period_range("2018Q2", periods=3, freq="Q-DEC"), name="x", measure="m")
     future = pd.period_range("2019Q1", periods=2, freq="Q-DEC")

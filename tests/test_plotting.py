@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from forcast.events import ExcludedPeriod, LevelShift  # noqa: E402
-from forcast.forecast import forecast  # noqa: E402
+from forcast.models.events import ExcludedPeriod, LevelShift  # noqa: E402
+from forcast.forecasting.forecast import forecast  # noqa: E402
 
 from .conftest import seasonal_series  # noqa: E402
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from forcast.errors import ParameterError
-from forcast.reconcile import (METHODS, Hierarchy, ReconciliationError, couple, history_shares, reconcile_paths)
+from forcast.forecasting.reconcile import (METHODS, Hierarchy, ReconciliationError, couple, history_shares,
+                                           reconcile_paths)
 
 N, H = 400, 6
 

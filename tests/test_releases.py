@@ -1,4 +1,4 @@
-"""forcast.releases: the store of imported Home Office releases (always in a tmp folder, never the user's)."""
+"""forcast.data.releases: the store of imported Home Office releases (always in a tmp folder, never the user's)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from forcast import releases
+from forcast.data import releases
 from forcast.errors import HomeOfficeMissingQuarterError, ReleaseError
 
 from .test_home_office import full_year, write_workbook

@@ -1,4 +1,4 @@
-"""Tests for forcast.validation: each check returns clean values or raises a named error with a useful message."""
+"""Tests for forcast.data.validation: each check returns clean values or raises a named error with a useful message."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from forcast.errors import (
     SeriesTooShortError,
     TimezoneError,
 )
-from forcast.series import make_series
-from forcast.validation import (
+from forcast.data.series import make_series
+from forcast.data.validation import (
     check_columns,
     check_counts,
     check_min_length,

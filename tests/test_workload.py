@@ -9,9 +9,9 @@ import pytest
 from forcast import datasets
 from forcast.data import count_calls
 from forcast.errors import ParameterError
-from forcast.forecast import Forecast
-from forcast.series import make_series
-from forcast.workload import HandlingTime, workload
+from forcast.forecasting.forecast import Forecast
+from forcast.data.series import make_series
+from forcast.data.workload import HandlingTime, workload
 
 N_PATHS = 400
 
@@ -121,7 +121,7 @@ def test_bad_inputs_are_refused():
 
 
 def test_calls_rows_match_the_forecast_financial_years():
-    from forcast.forecast import forecast
+    from forcast.forecasting.forecast import forecast
 
     nhs = datasets.calls("nhs_england_999_monthly")  # ends January 2021: 2020/21 is part observed
     fc = forecast(nhs, until="2022/23", models=("seasonal_naive", "drift"), n_paths=300, seed=5)

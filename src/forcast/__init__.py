@@ -14,25 +14,43 @@ Quickstart::
                           n_jobs=2)   # every force x offence group, groups adding up to each force's total
     forcast.fms.build_chapter(force="Lancashire").write("out/")   # FMS demand chapter: md, html, docx
 
-``forcast.backtest`` and ``forcast.check`` are functions (from :mod:`forcast.backtesting` and
-:mod:`forcast.checking`); ``from forcast.backtest import Backtest`` and ``from forcast.check import check``, the
-modules' old names, still work.
+Where things live: :mod:`forcast.data` (loading and the embedded data), :mod:`forcast.models`,
+:mod:`forcast.forecasting`, :mod:`forcast.evaluation` (backtests, metrics, calibration, the check),
+:mod:`forcast.reporting` and :mod:`forcast.fms` (charts, the FMS chapter), :mod:`forcast.cli`.
+``forcast.backtest`` and ``forcast.check`` are functions (from :mod:`forcast.evaluation.backtesting` and
+:mod:`forcast.evaluation.checking`). The module paths of earlier versions (``forcast.forecast``, ``from
+forcast.backtest import Backtest``, ``forcast.calibration``...) still import, as the same modules
+(:mod:`forcast._old_paths`).
 """
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from . import backtest as _backtest_path, check as _check_path  # noqa: F401 - old import paths, loaded first
-from . import backtesting, checking, comparison, datasets, errors, fms
-from .backtesting import backtest  # binds the function over the module of the old path (see forcast/backtest.py)
-from .checking import check
-from .data import count_calls, load_calls, load_series
-from .events import ExcludedPeriod, LevelShift, Outlier
-from .forecast import Forecast, forecast
-from .holidays import BankHolidays
-from .many import backtest_many, forecast_many
-from .reconcile import Hierarchy
+from . import _old_paths, errors, fms
+from .data import datasets
+from .data.call_exports import count_calls, load_calls
+from .data.holidays import BankHolidays
+from .data.loading import load_series
+from .evaluation import backtesting, checking
+from .evaluation.backtesting import backtest
+from .evaluation.checking import check
+from .forecasting import many
+from .forecasting.forecast import Forecast, forecast
+from .forecasting.many import backtest_many, forecast_many
+from .forecasting.reconcile import Hierarchy
+from .models.events import ExcludedPeriod, LevelShift, Outlier
+from .reporting import comparison
+
+_old_paths.install(sys.modules[__name__])
+#: Modules that are attributes of the package without being in ``__all__`` (``forcast.backtesting.Backtest``).
+_MODULE_ATTRIBUTES = (backtesting, checking, many)
+
+
+def __getattr__(name: str):  # forcast.paths, forcast.series... : the old module names, as attributes
+    return _old_paths.attribute(name)
+
 
 try:
     __version__ = _version("forcast")

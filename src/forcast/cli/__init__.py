@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `forcast forecast ... | head`: the reader left; not an error of ours
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM while an output folder was open (forcast.out_folder)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM while an output folder was open (forcast.reporting.out_folder)
         print(f"forcast {args.command}: interrupted. Temporary files were removed; if files were being written, the "
               f"output folder keeps a marker, and the next run into it says so and writes them again.",
               file=sys.stderr)

@@ -1,5 +1,5 @@
 """``--out`` and ``--overwrite`` for the commands that write files, and the run that keeps the user's data safe
-(:class:`forcast.out_folder.OutputRun`: refuses folders holding the input or files forcast did not write, and
+(:class:`forcast.reporting.out_folder.OutputRun`: refuses folders holding the input or files forcast did not write, and
 outputs edited since, unless ``--overwrite``; keeps the manifest; removes stale outputs)."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def inputs_from_args(args: argparse.Namespace) -> list[str]:
 def open_run(args: argparse.Namespace, command: str, planned=()):
     """The checked output folder of this run (raises before any work if the run must not write there); the notes
     it has (an interrupted earlier run, say) are printed at once."""
-    from ..out_folder import OutputRun
+    from ..reporting.out_folder import OutputRun
 
     run = OutputRun(args.out, command, overwrite=getattr(args, "overwrite", False), inputs=inputs_from_args(args),
                     planned=planned)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 
 from ._out import add_out_arguments, open_run, progress_wanted, report
-from .forecast_cmd import (add_model_arguments, add_progress_argument, add_series_arguments, events_from_args,
-                           known_events_without, load_from_args)
-
-FILES = ("backtest_periods.csv", "backtest_financial_years.csv", "backtest_metrics.csv", "backtest_chart.png")
+from .backtest_output import FILES, chart
+from .options import (add_many_arguments, add_model_arguments, add_progress_argument, add_series_arguments,
+                      events_from_args, known_events_without, load_from_args)
 
 
 def add_parser(sub) -> None:
@@ -29,8 +27,6 @@ def add_parser(sub) -> None:
     b.add_argument("--no-baselines", action="store_true", help="leave out the seasonal naive and drift baselines")
     b.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                    help="processes for --all-forces (default: 2 or the number of cores, if fewer)")
-    from .many_cmd import add_many_arguments
-
     add_many_arguments(p, all_forces=False, workers=False)
     add_progress_argument(p)
     add_out_arguments(p)
@@ -55,10 +51,10 @@ def _known(series, known) -> object:
 
 def _frames(series, options: dict, progress: bool = False) -> dict:
     """Everything the command writes for one series (the sample paths are not kept)."""
-    from .. import metrics
-    from ..backtesting import backtest
+    from ..evaluation import metrics
+    from ..evaluation.backtesting import backtest
 
-    from ..known_events import declared_events, describe_known
+    from ..data.known_events import declared_events, describe_known
 
     options = dict(options)
     chosen = _known(series, options.pop("known"))
@@ -73,7 +69,7 @@ def _frames(series, options: dict, progress: bool = False) -> dict:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .. import metrics
+    from ..evaluation import metrics
 
     from .many_cmd import check_many_flags
 
@@ -99,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         out.write_csv(FILES[0], _first(periods, "series"), index=False)
         out.write_csv(FILES[1], _first(fy, "series"), index=False)
         out.write_csv(FILES[2], table, index=False)
-        out.save_figure(FILES[3], _chart(results))
+        out.save_figure(FILES[3], chart(results))
     report(out_run)
     out = out_run.path
     shown = table[table["basis"] == "financial_year"][
@@ -116,25 +112,6 @@ def run(args: argparse.Namespace) -> int:
               f"`forcast datasets`), each only from the origins at which it could be known.")
     print(f"\nWrote {', '.join(FILES)} to {out}")
     return 0
-
-
-def _chart(results: list[dict]):
-    from matplotlib.figure import Figure
-
-    from ..plotting import backtest_chart
-
-    if len(results) == 1:
-        return backtest_chart(results[0]["financial_years"])
-    cols = 6
-    rows = math.ceil(len(results) / cols)
-    fig = Figure(figsize=(3.2 * cols, 2.6 * rows), layout="constrained")
-    for k, result in enumerate(results):
-        ax = fig.add_subplot(rows, cols, k + 1)
-        backtest_chart(result["financial_years"], ax=ax, title=result["name"], legend=False)
-        ax.set_ylabel("")
-        ax.tick_params(labelsize=6)
-        ax.title.set_fontsize(8)
-    return fig
 
 
 def _first(frame, column: str):

@@ -6,7 +6,7 @@ import argparse
 
 from ..arguments import as_int_if_whole, check_min_after_shift, check_total, for_argparse
 from ._out import add_out_arguments, open_run, progress_wanted, report
-from .forecast_cmd import (add_calibration_argument, add_model_arguments, add_progress_argument, add_series_arguments,
+from .options import (add_calibration_argument, add_model_arguments, add_progress_argument, add_series_arguments,
                            calibration_from_args, events_from_args, known_events_from_args, load_from_args)
 
 
@@ -38,7 +38,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..checking import check
+    from ..evaluation.checking import check
 
     out_run = open_run(args, "check", ("check.csv", "check.txt")) if args.out is not None else None
     series = load_from_args(args)

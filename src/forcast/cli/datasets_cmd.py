@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..outputs import spreadsheet_safe
+from ..reporting.outputs import spreadsheet_safe
 
 _ACTIONS = ("import", "releases", "use", "remove")
 
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 def _in_use() -> str:
     import os
 
-    from .. import releases
+    from ..data import releases
 
     release = releases.active_release()
     why = f" (set by {releases.RELEASE_VARIABLE})" if os.environ.get(releases.RELEASE_VARIABLE, "").strip() else ""
@@ -60,7 +60,7 @@ def _in_use() -> str:
 
 
 def _catalogue(args: argparse.Namespace) -> int:
-    from .. import datasets
+    from ..data import datasets
 
     table = datasets.catalogue()
     if args.csv:
@@ -80,7 +80,7 @@ def _catalogue(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .. import releases
+    from ..data import releases
 
     release = releases.import_release(args.target, allow_missing_quarters=args.allow_missing_quarters)
     table = release.table()
@@ -98,7 +98,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _releases(args: argparse.Namespace) -> int:
-    from .. import releases
+    from ..data import releases
 
     table = releases.list_releases()
     if args.csv:
@@ -113,7 +113,7 @@ def _releases(args: argparse.Namespace) -> int:
 
 
 def _use(args: argparse.Namespace) -> int:
-    from .. import releases
+    from ..data import releases
 
     releases.use_release(args.target)
     print(_in_use())
@@ -121,7 +121,7 @@ def _use(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from .. import releases
+    from ..data import releases
 
     removed = releases.remove_release(args.target)
     print(f"Removed {removed.label} [{removed.id}].")

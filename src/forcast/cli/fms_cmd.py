@@ -10,7 +10,7 @@ import argparse
 
 from ..errors import ParameterError, UnknownForceError
 from ._out import add_out_arguments, open_run, progress_wanted, report
-from .forecast_cmd import (add_calibration_argument, add_file_arguments, add_model_arguments, add_progress_argument,
+from .options import (add_calibration_argument, add_file_arguments, add_model_arguments, add_progress_argument,
                            file_arguments)
 
 FORMATS = ("md", "html", "docx")
@@ -96,8 +96,8 @@ def _kind(name: str) -> tuple[str, str | None]:
 
 def measures_from_args(args: argparse.Namespace) -> dict:
     """The chapter's measures: embedded recorded crime (unless left out) and each ``--measure``."""
-    from .. import datasets
-    from ..data import load_series
+    from ..data import datasets
+    from ..data.loading import load_series
 
     measures: dict = {}
     wants_crime = args.force and not args.no_recorded_crime
@@ -128,7 +128,7 @@ def measures_from_args(args: argparse.Namespace) -> dict:
 
 def _known_events(args: argparse.Namespace, measures: dict):
     """``known_events`` for the chapter: 'default', or the recorded crime's default keys less --known-event-off."""
-    from .forecast_cmd import known_events_from_args
+    from .options import known_events_from_args
 
     crime = measures.get("Recorded crime")
     if not args.known_event_off:
@@ -177,7 +177,7 @@ def calibration_from_args(args: argparse.Namespace):
     choice = text.strip().lower()
     if choice in ("default", "none"):
         return None if choice == "none" else "default"
-    from ..intervals import load
+    from ..forecasting.intervals import load
 
     return load(text)
 

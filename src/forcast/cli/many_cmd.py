@@ -6,38 +6,18 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from ..errors import ParameterError
+from .backtest_output import FILES, chart
+from .options import events_from_args, horizon_from_args
 
 FORECAST_FILES = ("financial_years.csv", "periods.csv", "models.csv", "notes.csv", "failures.csv")
-RECONCILERS = ("mint", "ols", "bottom_up", "top_down", "proportional", "none")
-
-
-def add_many_arguments(p: argparse.ArgumentParser, all_forces: bool = True, workers: bool = True) -> None:
-    """``--all-forces`` (unless the command has it already), ``--by``, ``--reconcile`` and ``--workers``."""
-    g = p.add_argument_group("many series")
-    if all_forces:
-        g.add_argument("--all-forces", action="store_true",
-                       help="every embedded force (instead of --force); one long CSV per table with force and "
-                       "offence_group first, plus failures.csv")
-    g.add_argument("--by", choices=["offence-group"], default=None,
-                   help="with --all-forces: each force's nine offence groups as well as its total")
-    g.add_argument("--national", action="store_true",
-                   help="with --all-forces: forecast England and Wales (the sum of the forces) too, and reconcile "
-                   "the forces with it; every series is cut to the last quarter all forces report")
-    g.add_argument("--reconcile", choices=RECONCILERS, default="mint",
-                   help="with --by offence-group or --national: how the parts are made to add up to the total, "
-                   "path by path (default mint; 'none' leaves them as forecast)")
-    if workers:
-        g.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                       help="processes for --all-forces (default: 2 or the number of cores, if fewer)")
 
 
 def series_from_args(args: argparse.Namespace) -> dict:
     """``{(force, offence_group): series}`` of the embedded data, with the known breaks switched off by
     ``--known-event-off`` removed from each series (a key no series carries is refused)."""
-    from ..many import recorded_crime_series
+    from ..forecasting.many import recorded_crime_series
 
     if args.force or args.csv:
         raise ParameterError("Give --all-forces on its own, without --force or --csv.")
@@ -73,8 +53,8 @@ def check_many_flags(args: argparse.Namespace) -> None:
 
 
 def _hierarchy(args: argparse.Namespace):
-    from ..many import NATIONAL
-    from ..reconcile import Hierarchy
+    from ..forecasting.many import NATIONAL
+    from ..forecasting.reconcile import Hierarchy
 
     if args.reconcile == "none":
         return None
@@ -88,9 +68,8 @@ def _known(args: argparse.Namespace) -> str:
 
 
 def run_forecast(args: argparse.Namespace) -> int:
-    from ..many import NATIONAL, forecast_many
+    from ..forecasting.many import NATIONAL, forecast_many
     from ._out import open_run, progress_wanted, report
-    from .forecast_cmd import events_from_args, horizon_from_args
 
     data = series_from_args(args)
     out_run = open_run(args, "forecast", FORECAST_FILES)  # the folder is checked before any work
@@ -123,7 +102,7 @@ def run_forecast(args: argparse.Namespace) -> int:
 def _print_national(fy, hierarchy) -> None:
     """England and Wales by financial year (forecast and reconciled with the forces under --national, else the sum
     of the forces' totals), and how closely the parts add up to their total."""
-    from ..many import NATIONAL
+    from ..forecasting.many import NATIONAL
 
     main = fy["model"].iloc[0]
     totals = fy[(fy["model"] == main) & (fy["offence_group"] == "Total")]
@@ -155,10 +134,9 @@ def _print_national(fy, hierarchy) -> None:
 def run_backtest(args: argparse.Namespace, options: dict) -> int:
     import pandas as pd
 
-    from .. import metrics
-    from ..many import backtest_many
+    from ..evaluation import metrics
+    from ..forecasting.many import backtest_many
     from ._out import open_run, progress_wanted, report
-    from .backtest_cmd import FILES, _chart
 
     data = series_from_args(args)
     out_run = open_run(args, "backtest", (*FILES, "failures.csv"))  # the folder is checked before any work
@@ -183,7 +161,7 @@ def run_backtest(args: argparse.Namespace, options: dict) -> int:
         out.write_csv(FILES[1], fy, index=False)
         out.write_csv(FILES[2], table, index=False)
         if charts:
-            out.save_figure(FILES[3], _chart(charts))
+            out.save_figure(FILES[3], chart(charts))
         out.write_csv("failures.csv", result.failures, index=False)
     report(out_run)
     out = out_run.path

@@ -7,10 +7,10 @@ sentence from those tables, so the chapter has one source for each number.
 Known facts are kept here, each with its source, rather than scattered through the code:
 
 * known breaks — recording-practice changes and anomalies of the embedded recorded crime travel with the series
-  (:mod:`forcast.known_events`). They are declared for the embedded series only when the caller passes no
+  (:mod:`forcast.data.known_events`). They are declared for the embedded series only when the caller passes no
   ``events`` (a user's own series may already be adjusted); the chapter says so.
 * :data:`REPORTED_FIGURES` — forecasts and actuals a force has published, checked in the "how good have past
-  forecasts been" section with :func:`forcast.checking.check`.
+  forecasts been" section with :func:`forcast.evaluation.checking.check`.
 """
 
 from __future__ import annotations
@@ -21,15 +21,16 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .. import _datafiles, datasets, fiscal
+from ..data import _datafiles, datasets
+from ..forecasting import fiscal
 from ..arguments import check_events, check_models, check_n_paths, check_seed
 from ..errors import ForcastError, ParameterError
-from ..known_events import declared_events
-from ..forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED
-from ..horizon import default_until
-from ..intervals import resolve as resolve_intervals
+from ..data.known_events import declared_events
+from ..forecasting.forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED
+from ..forecasting.horizon import default_until
+from ..forecasting.intervals import resolve as resolve_intervals
 from ..models.registry import make_model
-from ..series import check_demand_series, meta
+from ..data.series import check_demand_series, meta
 from .document import DEFAULT_MARKING, Chapter
 from .phrasing import display_name, reader_note, slug, with_stand_in
 from .results import (CHAPTER_BACKTEST_PATHS, ChapterInputs, MeasureResult, Progress, add_comparison, add_backtest,
@@ -58,7 +59,7 @@ class ReportedFigures:
 #: Figures forces have published about their own recorded-crime forecasts (the force's own counts, which differ by
 #: a percent or two from the published Home Office series). Source: shared/data/PROVENANCE.md, "Figures quoted by
 #: the constabulary". When the force made its forecast is not published; the check uses the mid-year origin
-#: (data to 30 September 2018), the default of :func:`forcast.checking.check`.
+#: (data to 30 September 2018), the default of :func:`forcast.evaluation.checking.check`.
 REPORTED_FIGURES: dict[str, tuple[ReportedFigures, ...]] = {
     "Lancashire": (ReportedFigures(
         "2018/19", 168_705, 167_436,
@@ -138,7 +139,7 @@ def _measure_list(force: str | None, embedded_force: bool, measures: Any) -> lis
 
 def _events_for(name: str, series: pd.Series, events: Any, known_events: Any = "default") -> tuple[tuple, str]:
     """The events declared for one measure and on what basis: the caller's, or the known breaks of the embedded
-    recorded crime (:mod:`forcast.known_events`)."""
+    recorded crime (:mod:`forcast.data.known_events`)."""
     if isinstance(events, Mapping):
         for key in (name, name.removesuffix(" (stand-in)")):
             if key in events:
@@ -183,7 +184,7 @@ def build_chapter(
     until : the last financial year projected, e.g. ``"2026/27"``. Default: the fourth financial year after the
         last complete one in the first measure (data to March 2023 gives 2026/27).
     events : declared events for every measure (a list), or per measure (``{display name: [...]}``). None means
-        the known breaks of the embedded recorded crime (:func:`forcast.datasets.known_events`) and nothing for
+        the known breaks of the embedded recorded crime (:func:`forcast.data.datasets.known_events`) and nothing for
         other series; ``[]`` declares none.
     known_events : which known breaks of the embedded recorded crime are declared when ``events`` is None:
         ``"default"``, ``"all"``, ``"none"`` or a list of keys (as in :func:`forcast.forecast`).
@@ -191,13 +192,13 @@ def build_chapter(
     backtest : test past forecasts (check published ones, :data:`REPORTED_FIGURES`, and judge the forecast made on
         31 March 2019 for the years after it, :mod:`forcast.fms.hindsight`); False is much faster.
     calibration : ``"default"`` (the calibration shipped with forcast, when installed and learned on series like
-        the measure), None (model-based intervals), or a :class:`~forcast.calibration.Calibration`.
+        the measure), None (model-based intervals), or a :class:`~forcast.evaluation.calibration.Calibration`.
     title : the chapter title (default: "Force Management Statement: demand" and the force).
     models : model names passed to :func:`forcast.forecast` (default ETS and ARIMA, and their combination, with
         the seasonal naive shown beside them: :data:`CHAPTER_MODELS`).
     workload : control-room workload for call measures: ``{measure name: {"handling_seconds_per_call": 240,
-        "productive_hours_per_fte": 1500}}`` (see :func:`forcast.workload.workload`; the handling time may also be
-        a :class:`~forcast.workload.HandlingTime` or a :func:`forcast.data.count_calls` table). Adds a section with
+        "productive_hours_per_fte": 1500}}`` (see :func:`forcast.data.workload.workload`; the handling time may also be
+        a :class:`~forcast.data.workload.HandlingTime` or a :func:`forcast.data.count_calls` table). Adds a section with
         hours and FTE per financial year and the assumptions behind them.
     marking : the protective marking at the top and bottom of every page (default ``"OFFICIAL"``; e.g.
         ``"OFFICIAL-SENSITIVE"``); None or ``""`` for none.

@@ -1,6 +1,6 @@
 """The chapter's own charts: financial-year totals of the recent past, and the forecast made on 31 March 2019 against
 what was recorded (:func:`hindsight_chart`, for :mod:`forcast.fms.hindsight`). Other charts come from
-:mod:`forcast.plotting`.
+:mod:`forcast.reporting.plotting`.
 
 Drawn on a :class:`matplotlib.figure.Figure` (never through pyplot), so building a chapter leaves no open windows
 and no global figure state behind.
@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..plotting import add_footnote
+from ..reporting.plotting import add_footnote
 
 BAR_COLOUR = "#1f5fa8"
 
@@ -52,10 +52,10 @@ def hindsight_chart(h: Any, history: int | None = None, ax=None, title: str | No
     history shown (default five years). Draws into ``ax`` when given, else a new figure; returns the figure."""
     from matplotlib.ticker import FuncFormatter
 
-    from ..events import ExcludedPeriod
-    from ..plotting import measure_name
-    from ..series import PERIODS_PER_YEAR, meta
-    from .hindsight import _day, _resolved
+    from ..models.events import ExcludedPeriod
+    from ..reporting.plotting import measure_name
+    from ..data.series import PERIODS_PER_YEAR, meta
+    from .formatting import day_words
     from .phrasing import model_label, per_period, unit_words
 
     bt, series = h.backtest, h.backtest.series
@@ -79,16 +79,16 @@ def hindsight_chart(h: Any, history: int | None = None, ax=None, title: str | No
         hi = np.concatenate([[last], own[f"upper_{level:g}"].to_numpy()])
         ax.fill_between(x0, lo, hi, color="#1f5fa8", alpha=alpha, lw=0, label=f"{level:g}% interval")
     ax.plot(x0, np.concatenate([[last], own["mean"].to_numpy()]), color="#1f5fa8", lw=2,
-            label=f"Forecast made on {_day(h.origin)} ({model_label(h.model)})")
+            label=f"Forecast made on {day_words(h.origin)} ({model_label(h.model)})")
     ax.plot(x_hist, train.to_numpy(), color="black", lw=1.6, label="Recorded, known at the time")
     ax.plot(x0, np.concatenate([[last], own["actual"].to_numpy()]), color="#b2182b",
             lw=1.6, marker="o", ms=3, label="Recorded later")
-    for e in _resolved(h.declared, series.index.freq):
+    for e in h.declared_periods():
         if isinstance(e, ExcludedPeriod) and e.start > h.fold.origin:
             ax.axvspan(e.start.start_time, e.end.end_time, color="grey", alpha=0.15, lw=0, label=e.label)
     ax.axvline(x_hist[-1], color="grey", lw=1, ls="--")
     who = f"{m['force']}: " if m["force"] else ""
-    ax.set_title(title or f"{who}{measure_name(series)}, forecast made on {_day(h.origin)} against what was "
+    ax.set_title(title or f"{who}{measure_name(series)}, forecast made on {day_words(h.origin)} against what was "
                           f"recorded")
     units = unit_words(series)
     ax.set_ylabel(f"{units[:1].upper() + units[1:]} per {per_period(series)}")

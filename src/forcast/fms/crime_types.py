@@ -2,7 +2,7 @@
 
 With ``build_chapter(..., by="offence-group")`` (``forcast fms --by offence-group``) the force's recorded crime
 is forecast with its nine offence groups by :func:`forcast.forecast_many`, and the groups are reconciled with the
-total path by path (MinT, :mod:`forcast.reconcile`), so in every simulated path the groups add up to the total.
+total path by path (MinT, :mod:`forcast.forecasting.reconcile`), so in every simulated path the groups add up to the total.
 The section shows each group's last complete year and its projection for the final year, which groups drive the
 change in the total, and a chart of the changes with their 95% intervals.
 """
@@ -18,9 +18,9 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter
 
 from ..errors import ParameterError
-from .document import Figure, Paragraph, Section, Table
+from ..forecasting.fiscal import fy_totals
+from .blocks import Figure, Paragraph, Section, Table
 from .phrasing import join_words, model_label
-from .results import fy_totals
 
 TITLE = "Demand by crime type"
 BY_CHOICES = ("offence-group", "offence_group")
@@ -58,8 +58,8 @@ def check_by(by: Any, force: str | None, embedded_force: bool, measures: Sequenc
 
 def add_crime_types(inputs: Any, models: Sequence, n_paths: int, seed: int | None) -> None:
     """Forecast the force's total and nine groups, reconciled (stored on ``inputs.crime_types``)."""
-    from ..many import recorded_crime_series, forecast_many
-    from ..reconcile import Hierarchy
+    from ..forecasting.many import forecast_many, recorded_crime_series
+    from ..forecasting.reconcile import Hierarchy
 
     measure = next(r for r in inputs.measures if r.embedded_crime)
     data = recorded_crime_series([inputs.force], by="offence-group")

@@ -21,7 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
-from .document import Table, clean_text
+from .blocks import Table, clean_text
 
 __all__ = ["Layout", "layout", "write_table", "set_orientation"]
 

@@ -17,6 +17,11 @@ from ..errors import ParameterError
 
 #: What a missing value shows as.
 MISSING = "–"
+#: Number formats of the chapter's tables: counts with thousands separators, changes with a sign and one decimal.
+COUNT = "{:,.0f}"
+PCT = "{:+.1f}%"
+#: The heading of the financial-year column.
+FY = "Financial year"
 
 
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -86,3 +91,27 @@ def _is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-like cell values
         return False
+
+
+def percent(values) -> np.ndarray:
+    """Percentages rounded to the one decimal the chapter shows (and never "-0.0")."""
+    return np.round(np.asarray(values, dtype=float), 1) + 0.0
+
+
+def when(start: Any, frequency: str, edge: str = "start") -> str:
+    """A period or date as a reader says it: "April 2018" (or "1 April 2018" for daily and weekly series);
+    ``edge="end"`` says where a period ends (2021Q1: "March 2021"), for the last period of a span."""
+    if isinstance(start, pd.Period):
+        stamp = start.start_time if edge == "start" else start.end_time
+    else:
+        try:
+            period = pd.Period(str(start))
+            stamp = period.start_time if edge == "start" else period.end_time
+        except ValueError:
+            stamp = pd.Timestamp(start)
+    return f"{stamp.day} {stamp:%B %Y}" if frequency in ("daily", "weekly") else f"{stamp:%B %Y}"
+
+
+def day_words(stamp: pd.Timestamp) -> str:
+    """A day as a reader says it: "31 March 2023"."""
+    return f"{stamp.day} {stamp:%B %Y}"

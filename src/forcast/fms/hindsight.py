@@ -14,7 +14,7 @@ and say what the forecast could and could not know: the recording changes it all
 the origin (COVID-19) it could not.
 
 >>> bt = forcast.backtest(crime, origins=["2019-03-31"], horizon="4y", seed=2019)   # doctest: +SKIP
->>> h = judge(bt, calibration=forcast.calibration.default())                          # doctest: +SKIP
+>>> h = judge(bt, calibration=forcast.evaluation.calibration.default())                          # doctest: +SKIP
 >>> table = hindsight_table(h, "Recorded crime"); print(*hindsight_words(h, table))  # doctest: +SKIP
 """
 
@@ -26,18 +26,18 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .. import fiscal
-from ..backtesting import Backtest, Fold, RollingOrigin
-from ..events import ExcludedPeriod, LevelShift, to_period
+from ..forecasting import fiscal
+from ..forecasting.fiscal import fy_totals
+from ..evaluation.backtesting import Backtest, Fold, RollingOrigin
+from ..models.events import ExcludedPeriod, LevelShift, to_period
 from ..models.registry import SIMPLE_MODELS
-from ..origins import origin_end
-from ..series import PERIODS_PER_YEAR, meta
+from ..evaluation.origins import origin_end
+from ..data.series import PERIODS_PER_YEAR, meta
 from .charts import hindsight_chart
 from .document import Figure, Paragraph, Table
 from .phrasing import in_text, join_words, magnitude, model_words, number_word, per_period, subject, \
     unit_words
-from .results import fy_totals
-from .tables import COUNT, FY, PCT, percent, when
+from .formatting import COUNT, FY, PCT, day_words, percent, when
 
 __all__ = ["ORIGIN", "Hindsight", "judge", "hindsight_table", "hindsight_words", "hindsight_chart"]
 
@@ -73,10 +73,14 @@ class Hindsight:
         """The declared events the forecast used (as observable at the origin)."""
         return tuple(self.fold.events)
 
+    def declared_periods(self) -> list:
+        """The declared level shifts and excluded periods, resolved to periods of the series (what a chart marks)."""
+        return _resolved(self.declared, self.backtest.series.index.freq)
+
     def not_applied(self) -> list:
         """Declared events the forecast did not use (mostly: those after the origin), resolved to periods."""
         used = {e.label for e in self.applied}
-        return [e for e in _resolved(self.declared, self.backtest.series.index.freq) if e.label not in used]
+        return [e for e in self.declared_periods() if e.label not in used]
 
     def years(self) -> pd.DataFrame:
         """Per complete financial year after the origin, for :attr:`model`: the backtest's financial-year columns
@@ -122,7 +126,7 @@ def judge(bt: Backtest, origin: Any = ORIGIN, model: str | None = None, events: 
     if model not in fold.paths:
         model = "combination" if "combination" in fold.paths else next(iter(fold.paths))
     if events is None:
-        from ..known_events import declared_events
+        from ..data.known_events import declared_events
 
         events = declared_events(bt.series, (), "default")[0]
     out = Hindsight(one, model, tuple(events), calibration if calibration is not None else bt.calibration)
@@ -143,7 +147,7 @@ def hindsight_table(h: Hindsight, name: str, key: str | None = None) -> Table:
     formats = {c: COUNT for c in (FORECAST, f"{top:g}% low", f"{top:g}% high", RECORDED)}
     formats.update({CHANGE: PCT, DIFFERENCE: PCT})
     first, last = frame[FY].iloc[0], frame[FY].iloc[-1]
-    caption = (f"Forecast made on {_day(h.origin)} against {in_text(name)}, {first} to {last}: "
+    caption = (f"Forecast made on {day_words(h.origin)} against {in_text(name)}, {first} to {last}: "
                f"{model_words(h.model)} with the data known then{_interval_words(h.calibration)} "
                f"(difference: recorded minus forecast, in percent of the recorded figure)")
     return Table(frame, caption, formats, key=key)
@@ -154,10 +158,6 @@ def hindsight_words(h: Hindsight, table: Table) -> list[str]:
     """Two paragraphs in plain words: how far off each year was, then why, quoting ``table`` as displayed."""
     shown, frame = table.formatted(), table.frame
     return [_how_far(h, shown, frame), _why(h, shown, frame)]
-
-
-def _day(stamp: pd.Timestamp) -> str:
-    return f"{stamp.day} {stamp:%B %Y}"
 
 
 def _direction(shown: pd.DataFrame, i: int) -> str | None:
@@ -190,7 +190,7 @@ def _how_far(h: Hindsight, shown: pd.DataFrame, frame: pd.DataFrame) -> str:
             else "the same models and declared events")
     end = fiscal.parse_financial_year(frame[FY].iloc[-1]).end_time
     parts = [f"To judge a forecast several years ahead, such as a Force Management Statement's forecast to "
-             f"{end:%Y}, the method was run as it would have been on {_day(h.origin)}, using only the data known "
+             f"{end:%Y}, the method was run as it would have been on {day_words(h.origin)}, using only the data known "
              f"then (to {seen:%B %Y}) and {same} as this chapter's projection, for the {number_word(n)} financial "
              f"year{'s' if n > 1 else ''} {shown.at[0, FY]}{' to ' + shown.at[n - 1, FY] if n > 1 else ''}; "
              f"the forecast is set against what was recorded."]
@@ -328,7 +328,7 @@ def _carried_trend(t: _Table) -> str:
     if not (rising and rose_before and frame.at[n - 1, RECORDED] < frame.at[n - 1, FORECAST]):
         return ""
     return (f"The forecast also rose year by year, to {shown.at[n - 1, FORECAST]} for {shown.at[n - 1, FY]}, carrying "
-            f"on the rise of the years before {_day(t.h.origin)}; {shown.at[n - 1, RECORDED]} were recorded.")
+            f"on the rise of the years before {day_words(t.h.origin)}; {shown.at[n - 1, RECORDED]} were recorded.")
 
 
 def _named(e: Any, frequency: str) -> str:
@@ -338,7 +338,7 @@ def _named(e: Any, frequency: str) -> str:
 
 
 def _events_used(h: Hindsight, applied: list, later: list, frequency: str) -> str:
-    day = _day(h.origin)
+    day = day_words(h.origin)
     shifts = [_named(e, frequency) for e in applied if isinstance(e, LevelShift)]
     excluded = [f"the {e.label} ({e.start.start_time:%B %Y} to {e.end.end_time:%B %Y})" for e in applied
                 if isinstance(e, ExcludedPeriod)]
@@ -370,7 +370,7 @@ def hindsight_blocks(h: Hindsight, table: Table, lead, name: str, key: str) -> l
     how_far, why = hindsight_words(h, table)
     chart = hindsight_chart(h)
     return [Paragraph(lead(how_far)), Paragraph(why), table,
-            Figure(chart, f"{name}: the forecast made on {_day(h.origin)} (mean, 80% and 95% intervals per "
+            Figure(chart, f"{name}: the forecast made on {day_words(h.origin)} (mean, 80% and 95% intervals per "
                    f"{per_period(h.backtest.series)}) against what was recorded", f"{key}.png")]
 
 

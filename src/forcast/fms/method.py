@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import datasets
-from ..series import meta
+from ..data import datasets
+from ..data.series import meta
 from .document import BulletList, Paragraph, Section
 from .phrasing import OWN_EXTRACT, join_words, model_label, number_word, per_period, reader_note, reader_source
-from .tables import events_table, settings_table, when
+from .formatting import when
+from .tables import events_table, settings_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import ChapterInputs

@@ -2,7 +2,7 @@
 
 Everything here is pure (same input, same words) and reads numbers only as they are *shown* in a chapter table
 (:meth:`forcast.fms.document.Table.formatted`), so a number in the text is always a number in a table. The
-year-on-year rule itself lives in :mod:`forcast.wording` (one rule for the whole library);
+year-on-year rule itself lives in :mod:`forcast.reporting.wording` (one rule for the whole library);
 :func:`projection_phrase` only puts a subject in front of it and decides where the description starts.
 """
 
@@ -13,8 +13,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..series import meta
-from ..wording import describe_change, plural_verbs
+from ..data.series import meta
+from ..reporting.wording import describe_change, plural_verbs
 
 __all__ = [
     "MODEL_LABELS",

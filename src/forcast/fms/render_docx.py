@@ -28,7 +28,7 @@ from ..reproducible import build_timestamp, normalise_zip
 from .docx_fields import (add_caption, add_toc, bookmark, ensure_styles, open_template, set_alt_text,
                           set_page_furniture, update_fields_on_open)
 from .docx_tables import layout, set_orientation, write_table
-from .document import FIGURE_DPI, BulletList, Chapter, Figure, Paragraph, Table, clean_text
+from .blocks import FIGURE_DPI, BulletList, ChapterContent, Figure, Paragraph, Table, clean_text
 
 __all__ = ["render_docx"]
 
@@ -36,7 +36,7 @@ _PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN = Mm(210), Mm(297), Mm(25)
 _EMU_PER_PT = 12700
 
 
-def render_docx(chapter: Chapter, images: Mapping[str, bytes] | None = None,
+def render_docx(chapter: ChapterContent, images: Mapping[str, bytes] | None = None,
                 template: str | Path | None = None) -> bytes:
     """The chapter as the bytes of a ``.docx`` file.
 
@@ -114,7 +114,7 @@ def _page_setup(doc: DocxDocument) -> None:
         section.top_margin = section.bottom_margin = _MARGIN
 
 
-def _properties(doc: DocxDocument, chapter: Chapter) -> None:
+def _properties(doc: DocxDocument, chapter: ChapterContent) -> None:
     props = doc.core_properties
     props.title = clean_text(chapter.title)[:255]
     props.subject = clean_text(chapter.subtitle or "")[:255]

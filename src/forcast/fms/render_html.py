@@ -17,7 +17,7 @@ import base64
 import html
 from collections.abc import Mapping
 
-from .document import FIGURE_DPI, BulletList, Chapter, Figure, Paragraph, Table, clean_text
+from .blocks import FIGURE_DPI, BulletList, ChapterContent, Figure, Paragraph, Table, clean_text
 
 __all__ = ["escape_html", "render_html"]
 
@@ -66,7 +66,7 @@ def escape_html(text: str) -> str:
     return html.escape(clean_text(text), quote=True)
 
 
-def render_html(chapter: Chapter, images: Mapping[str, bytes] | None = None) -> str:
+def render_html(chapter: ChapterContent, images: Mapping[str, bytes] | None = None) -> str:
     """The chapter as a complete HTML page.
 
     ``images`` maps figure file names to PNG bytes already drawn (as :meth:`Chapter.write` does, to draw each

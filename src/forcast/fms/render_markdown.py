@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .document import BulletList, Chapter, Figure, Paragraph, Table, clean_text
+from .blocks import BulletList, ChapterContent, Figure, Paragraph, Table, clean_text
 
 __all__ = ["FIGURE_FOLDER", "escape_markdown", "render_markdown"]
 
@@ -49,7 +49,7 @@ def _guard_line_start(text: str) -> str:
     return _ORDERED_RE.sub(r"\1\\\2", text)
 
 
-def render_markdown(chapter: Chapter) -> str:
+def render_markdown(chapter: ChapterContent) -> str:
     """The chapter as a Markdown document (ends with a newline)."""
     marking = f"**{escape_markdown(chapter.marking)}**" if chapter.marking else ""
     parts = [marking, f"# {escape_markdown(chapter.title)}"]

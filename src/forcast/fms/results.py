@@ -16,12 +16,14 @@ from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from .. import datasets, fiscal
-from ..backtesting import Backtest, backtest as run_backtest, origin_period
+from ..data import datasets
+from ..forecasting import fiscal
+from ..forecasting.fiscal import fy_totals
+from ..evaluation.backtesting import Backtest, backtest as run_backtest, origin_period
 from ..errors import ForcastError, ForcastWarning, ModelFallbackWarning
-from ..forecast import Forecast, forecast
+from ..forecasting.forecast import Forecast, forecast
 from ..models.registry import BASELINES, make_model
-from ..series import PERIODS_PER_YEAR, meta
+from ..data.series import PERIODS_PER_YEAR, meta
 from .phrasing import is_stand_in
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ class MeasureResult:
     reported: tuple = ()
     checks: list = field(default_factory=list)  # (ReportedFigures, CheckResult)
     hindsight: Any = None  # forcast.fms.hindsight.Hindsight: the forecast made on 31 March 2019, judged
-    workload: Any = None  # forcast.workload.Workload, when workload inputs were given
+    workload: Any = None  # forcast.data.workload.Workload, when workload inputs were given
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -87,21 +89,9 @@ class ChapterInputs:
 
 
 # ---------------------------------------------------------------------------------------------- work
-def fy_totals(series: pd.Series) -> pd.DataFrame:
-    """Totals of the complete financial years in ``series``: ``financial_year, total, change, pct_change``."""
-    weights = fiscal.group_weights(series.index)
-    coverage = fiscal.group_coverage(series.index)
-    complete = [g for g in weights.columns if coverage.get(g, 0) >= 1 - 1e-9]
-    totals = series.to_numpy(dtype=float) @ weights[complete].to_numpy() if complete else []
-    out = pd.DataFrame({"financial_year": [fiscal.label(g) for g in complete], "total": totals})
-    out["change"] = out["total"].diff()
-    out["pct_change"] = 100 * out["change"] / out["total"].shift(1)
-    return out
-
-
 def add_trend(result: MeasureResult, force: str | None) -> None:
     if result.embedded_crime:
-        from ..comparison import trend
+        from ..reporting.comparison import trend
 
         years = min(TREND_YEARS, len(datasets.recorded_crime(force, frequency="annual")))
         table = trend(force, years=years).rename(columns={"crimes": "total"})
@@ -165,7 +155,7 @@ def add_backtest(result: MeasureResult, models: Sequence, n_paths: int, seed: in
 
 
 def add_checks(result: MeasureResult, models: Sequence, n_paths: int, seed: int | None) -> None:
-    from ..checking import check
+    from ..evaluation.checking import check
 
     for figures in result.reported:
         with warnings.catch_warnings(record=True) as caught:
@@ -199,7 +189,7 @@ def add_comparison(inputs: ChapterInputs) -> None:
         inputs.comparison_note = (f"No published recorded crime is embedded for {inputs.force or 'this area'}, so "
                                   f"it is not compared with other forces.")
         return
-    from ..comparison import compare
+    from ..reporting.comparison import compare
 
     try:
         inputs.comparison = compare(inputs.force)

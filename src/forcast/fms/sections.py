@@ -11,17 +11,18 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import fiscal
-from ..series import meta
+from ..forecasting import fiscal
+from ..data.series import meta
 from .charts import trend_chart
 from .crime_types import crime_types_section
 from .workload_section import workload_section
 from .document import DEFAULT_MARKING, Chapter, Figure, Paragraph, Section, Table
+from .formatting import FY, day_words, when
 from .method import method_section
 from .phrasing import (cell, in_text, join_words, magnitude, model_label, model_words, number_word, per_period,
                        projection_phrase, reader_source, subject, unit_words)
-from .tables import (FY, LIKE_FOR_LIKE, THIS_METHOD, MeasureTables, calibration_is_independent, comparison_table,
-                     headline_table, measure_tables, shifts_after, when)
+from .tables import (LIKE_FOR_LIKE, THIS_METHOD, MeasureTables, calibration_is_independent, comparison_table,
+                     headline_table, measure_tables, shifts_after)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import ChapterInputs, MeasureResult
@@ -228,7 +229,7 @@ def comparison_section(inputs: ChapterInputs) -> Section:
     c = inputs.comparison
     if c is None:
         return Section(TITLES["comparison"], [Paragraph(inputs.comparison_note)], key="comparison")
-    from ..plotting import comparison_chart
+    from ..reporting.plotting import comparison_chart
 
     table = comparison_table(c)
     blocks: list = [Paragraph(
@@ -311,7 +312,7 @@ def accuracy_section(inputs: ChapterInputs, tables: dict[str, MeasureTables]) ->
                              "forecasts that include these years, so testing them here would not be an independent "
                              "test; their real-time record is in the method section.")
             blocks += [Paragraph(" ".join(parts)), t.next_year, t.coverage]
-            from ..plotting import backtest_chart
+            from ..reporting.plotting import backtest_chart
 
             chart = backtest_chart(r.backtest, model=r.main_model, legend=False,
                                    title=f"{inputs.force + ': ' if inputs.force else ''}{r.name}, past forecasts "
@@ -354,8 +355,8 @@ def assemble(inputs: ChapterInputs, title: str | None = None, marking: str | Non
     sections = [s for s in sections if s is not None]
     names = join_words([r.name for r in inputs.measures])
     ends = [(r.name, r.series.index[-1].end_time) for r in inputs.measures]
-    data_to = "; ".join(f"{name}: {_day(end)}" for name, end in ends) if len({e for _, e in ends}) > 1 \
-        else _day(ends[0][1])
+    data_to = "; ".join(f"{name}: {day_words(end)}" for name, end in ends) if len({e for _, e in ends}) > 1 \
+        else day_words(ends[0][1])
     metadata = {"Force": inputs.force, "Measures": names, "Data to": data_to, "Projected to": inputs.until}
     if inputs.force is None:
         del metadata["Force"]
@@ -364,10 +365,6 @@ def assemble(inputs: ChapterInputs, title: str | None = None, marking: str | Non
                    subtitle=f"{names}: current demand and projection to {inputs.until}", metadata=metadata,
                    marking=marking)
 
-
-def _day(stamp: pd.Timestamp) -> str:
-    """"31 March 2023"."""
-    return f"{stamp.day} {stamp:%B %Y}"
 
 
 def _check_words(r: MeasureResult, figures, outcome, shown: pd.DataFrame) -> str:

@@ -13,46 +13,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import fiscal
-from ..series import meta
-from ..wording import year_on_year
+from ..forecasting import fiscal
+from ..data.series import meta
+from ..reporting.wording import year_on_year
 from .document import Table
+from .formatting import COUNT, FY, PCT, percent, when
 from .phrasing import model_label, model_words, number_word, per_period, unit_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import ChapterInputs, MeasureResult
 
-COUNT = "{:,.0f}"
-PCT = "{:+.1f}%"
 SHARE = "{:.0f}%"
-FY, MODEL = "Financial year", "Model"
+MODEL = "Model"
 KIND_LABELS = {"force": "Force", "msg_member": "Most similar group", "msg": "Most similar group (total)",
                "england_and_wales": "England and Wales", "all_forces_mean": "Mean of forces",
                "sd": "Standard deviation of forces"}
 
 
-def percent(values) -> np.ndarray:
-    """Percentages rounded to the one decimal the chapter shows (and never "-0.0")."""
-    return np.round(np.asarray(values, dtype=float), 1) + 0.0
-
-
 def level_columns(levels) -> list[tuple[str, str, str]]:
     """``[("lower_80", "upper_80", "80%"), ...]`` for the interval levels of a forecast."""
     return [(f"lower_{lv:g}", f"upper_{lv:g}", f"{lv:g}%") for lv in levels]
-
-
-def when(start: Any, frequency: str, edge: str = "start") -> str:
-    """A period or date as a reader says it: "April 2018" (or "1 April 2018" for daily and weekly series);
-    ``edge="end"`` says where a period ends (2021Q1: "March 2021"), for the last period of a span."""
-    if isinstance(start, pd.Period):
-        stamp = start.start_time if edge == "start" else start.end_time
-    else:
-        try:
-            period = pd.Period(str(start))
-            stamp = period.start_time if edge == "start" else period.end_time
-        except ValueError:
-            stamp = pd.Timestamp(start)
-    return f"{stamp.day} {stamp:%B %Y}" if frequency in ("daily", "weekly") else f"{stamp:%B %Y}"
 
 
 @dataclass
@@ -140,7 +120,7 @@ def effects_table(r: MeasureResult) -> Table | None:
 
 
 def backtest_tables(r: MeasureResult) -> tuple[Table | None, Table | None]:
-    from ..metrics import evaluate
+    from ..evaluation.metrics import evaluate
 
     bt = r.backtest
     fy = bt.financial_years()

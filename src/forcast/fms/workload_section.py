@@ -3,7 +3,7 @@
 The constabulary "assessed demand as a combination of the volume of calls and the time taken to deal with them".
 When :func:`forcast.fms.build_chapter` is given ``workload={measure name: {...}}``, each named call measure gets a
 table of handling hours and full-time equivalents per financial year (from the projection's paths, via
-:func:`forcast.workload.workload`) and a table of the assumptions behind it.
+:func:`forcast.data.workload.workload`) and a table of the assumptions behind it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..errors import ParameterError
-from ..workload import workload
+from ..data.workload import workload
 from .document import BulletList, Paragraph, Section, Table
 from .phrasing import reader_note
 

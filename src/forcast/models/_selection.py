@@ -15,8 +15,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ModelFitError, RejectedSpecificationWarning, SeriesTooShortError
-from ..events import LevelShift
-from ..series import PERIODS_PER_YEAR, describe_series
+from .events import LevelShift
+from ..data.series import PERIODS_PER_YEAR, describe_series
 
 logger = logging.getLogger("forcast.models")
 

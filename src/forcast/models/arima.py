@@ -29,8 +29,8 @@ The model is statsmodels' :class:`~statsmodels.tsa.statespace.sarimax.SARIMAX`. 
    units.
 
 Regressors — level-shift steps (1 from the start onwards, 1 in the future), regressor events (the
-:class:`~forcast.events.RegressorEvent` protocol; a column constant over the kept history is left out with a note)
-and Fourier terms — are estimated by GLS. Their coefficients start from OLS on the differenced data; the ARMA
+:class:`~forcast.models.events.RegressorEvent` protocol; a column constant over the kept history is left out with a
+note) and Fourier terms — are estimated by GLS. Their coefficients start from OLS on the differenced data; the ARMA
 orders and parameters are chosen on the series minus the regressors; the coefficients are then re-estimated by a
 Kalman filter that carries them as diffuse states (GLS given the ARMA parameters, with standard errors), and one
 more ARMA fit on the updated residuals refines it. The level-shift coefficient and its 95% interval are the reported
@@ -59,8 +59,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelFitError, ParameterError
-from ..events import excluded_mask, extra_regressors, level_shift_regressors, level_shifts
-from ..series import PERIODS_PER_YEAR
+from .events import excluded_mask, extra_regressors, level_shift_regressors, level_shifts
+from ..data.series import PERIODS_PER_YEAR
 from . import _selection as sel
 from ._sarimax import (MAX_SEARCH_OBS, _best, _drift_kind, _finalise, _fit_arma, _ols_differenced,
                        _simulate_state_space, _spec, _trend, _with_drift)

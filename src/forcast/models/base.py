@@ -3,13 +3,13 @@
 A model is built with its hyper-parameters (stored unchanged), fitted once with :meth:`Model.fit`, and then asked
 for **sample paths** with :meth:`Model.simulate`. Paths are the only forecast a model produces: means, intervals
 and totals over any grouping (financial years, calendar years, rolling 12 months) are all computed from paths by
-:mod:`forcast.paths`, never by the model.
+:mod:`forcast.forecasting.paths`, never by the model.
 
 Subclasses implement three private methods (template method pattern):
 
 ``_fit(y, events)``
     ``y`` is a validated demand series (regular PeriodIndex, finite non-negative counts); ``events`` is a tuple of
-    :mod:`forcast.events` objects already checked against ``y``'s index. Store fitted state in attributes ending
+    :mod:`forcast.models.events` objects already checked against ``y``'s index. Store fitted state in attributes ending
     in ``_`` and return nothing.
 ``_simulate(horizon, n_paths, rng)``
     Return an array ``[n_paths, horizon]`` of simulated future values for the ``horizon`` periods that follow the
@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import abc
 import inspect
-from typing import Any, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..errors import NotFittedError, ParameterError, SeriesTooShortError
-from ..series import SEASON_LENGTH, meta
+from ..data.series import SEASON_LENGTH, meta
 
 
 class Model(abc.ABC):
@@ -44,7 +44,7 @@ class Model(abc.ABC):
     # ------------------------------------------------------------------ public API
     def fit(self, y: pd.Series, events: Iterable[Any] = ()) -> "Model":
         """Fit the model to demand series ``y`` (honouring declared ``events``) and return ``self``."""
-        from ..events import check_events  # local import: events imports nothing from models
+        from .events import check_events  # local import: events imports nothing from models
 
         y = self._check_series(y)
         events = check_events(events, y.index)
@@ -166,19 +166,26 @@ class Model(abc.ABC):
             )
 
     def _check_series(self, y: pd.Series) -> pd.Series:
-        from ..series import check_demand_series
+        from ..data.series import check_demand_series
 
         return check_demand_series(y, purpose=f"fitting the {self.name} model")
 
 
+#: The shortest series each simple model fits, by frequency (the ``min_length`` of the baselines in
+#: :mod:`forcast.models.baselines`): kept here so that a too-short series can be told which of them fit it.
+SIMPLE_MIN_LENGTHS: dict[str, Callable[[str], int]] = {
+    "naive": lambda frequency: 2,
+    "drift": lambda frequency: 3,
+    "seasonal_naive": lambda frequency: SEASON_LENGTH[frequency] + 2,
+}
+
+
 def _too_short(name: str, minimum: int, y: pd.Series, frequency: str) -> str:
     """Why ``name`` cannot fit ``y``, and what can: the simple models that fit a series this long, if any."""
-    from .registry import MODELS  # local import: the registry imports this module
-
     years = describe_len(minimum, frequency)
     need = f"{minimum} {frequency} periods" + (f" ({years})" if years.endswith("years") else "")
     span = f"{y.index[0]}" if len(y) == 1 else f"{y.index[0]} to {y.index[-1]}"
-    fits = [n for n in ("naive", "drift", "seasonal_naive") if n != name and MODELS[n]().min_length(frequency) <= len(y)]
+    fits = [n for n, shortest in SIMPLE_MIN_LENGTHS.items() if n != name and shortest(frequency) <= len(y)]
     advice = (f"Use a longer history, or a simpler model such as {' or '.join(repr(n) for n in fits)}." if fits
               else "Use a longer history: no forcast model fits a series this short.")
     return (f"The {name} model needs at least {need} to fit; the series has {len(y)} ({span}). {advice}")

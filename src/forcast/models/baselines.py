@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import Model
+from .base import SIMPLE_MIN_LENGTHS, Model
 
 
 def _sigma(diffs: np.ndarray) -> float:
@@ -51,7 +51,7 @@ class Naive(Model):
 
     @classmethod
     def min_length(cls, frequency: str) -> int:
-        return 2
+        return SIMPLE_MIN_LENGTHS["naive"](frequency)
 
 
 class SeasonalNaive(Model):
@@ -77,9 +77,7 @@ class SeasonalNaive(Model):
 
     @classmethod
     def min_length(cls, frequency: str) -> int:
-        from ..series import SEASON_LENGTH
-
-        return SEASON_LENGTH[frequency] + 2
+        return SIMPLE_MIN_LENGTHS["seasonal_naive"](frequency)
 
 
 class Drift(Model):
@@ -106,4 +104,4 @@ class Drift(Model):
 
     @classmethod
     def min_length(cls, frequency: str) -> int:
-        return 3
+        return SIMPLE_MIN_LENGTHS["drift"](frequency)

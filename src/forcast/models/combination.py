@@ -23,7 +23,7 @@ path ``i`` for a share ``w_k`` of the paths; the paths are ranked once by a rand
 cut from that ranking year by year, so a path changes member only where the shares move, at a year boundary.
 
 Members are given as Model instances or names (``"ets"``, ``"arima"``, ``"naive"``, ``"seasonal_naive"``,
-``"drift"``; see :func:`forcast.models.registry.make_model`); instances are copied, not changed, by ``fit``. A member
+``"drift"``; see :mod:`forcast.models.members`); instances are copied, not changed, by ``fit``. A member
 that fails to fit (any error other than a bad parameter) is left out with a
 :class:`~forcast.errors.ModelFallbackWarning` naming it and the reason, and the weights of the rest are
 renormalised; if every member fails, :class:`~forcast.errors.ModelFitError` is raised.
@@ -37,8 +37,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import ModelFallbackWarning, ModelFitError, ParameterError, UnknownModelError
+from ..errors import ModelFallbackWarning, ModelFitError, ParameterError
 from .base import Model
+from .members import make_member
 
 
 class Combination(Model):
@@ -147,7 +148,7 @@ class Combination(Model):
         return paths[rng.permutation(n_paths)]
 
     def _simulate_by_year(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
-        from ..horizon import horizon_years
+        from ..forecasting.horizon import horizon_years
 
         table = np.asarray(self.weights_)
         years = horizon_years(self.future_index(horizon))
@@ -189,17 +190,7 @@ def _fresh(member: Any) -> Model:
     if isinstance(member, Model):
         return type(member)(**member.get_params(deep=False))
     if isinstance(member, str):
-        try:
-            from .registry import make_model
-        except ImportError:  # pragma: no cover - the registry ships with forcast
-            from .arima import ARIMA
-            from .ets import ETS
-
-            builtin = {"ets": ETS, "arima": ARIMA}
-            if member.lower() not in builtin:
-                raise UnknownModelError(f"Unknown model {member!r}. Choose from: ets, arima.") from None
-            return builtin[member.lower()]()
-        return make_model(member)
+        return make_member(member)
     raise ParameterError(
         f"Combination members must be forcast Model instances or model names such as 'ets'. Got "
         f"{type(member).__name__}: {member!r}."

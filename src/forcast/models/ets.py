@@ -26,17 +26,17 @@ AICc is then tried. If none remains, :class:`~forcast.errors.ModelFitError` is r
 
 Events (ETSModel takes no regressors and no missing values):
 
-* :class:`~forcast.events.LevelShift` — the size of the shift is estimated by a local intervention regression
+* :class:`~forcast.models.events.LevelShift` — the size of the shift is estimated by a local intervention regression
   (OLS on up to 3 years either side of the break: intercept, linear trend, seasonal dummies, step dummy; see
   :func:`forcast.models._selection.local_shift_effects`) and reported with its 95% interval. The history before the
   break is raised by the estimate, so the whole series is on the new recording basis, and ETS is fitted to that.
   The uncertainty of the estimate itself is not carried into the paths (the forecast level is driven by the
   recent, post-break data).
-* :class:`~forcast.events.ExcludedPeriod` and :class:`~forcast.events.Outlier` — inside the series the values are
-  replaced by a seasonal-aware interpolation from the kept values. Excluded periods at the *start* are dropped;
-  at the *end* they are dropped from the fit and the model simulates through them, so paths still start at the
+* :class:`~forcast.models.events.ExcludedPeriod` and :class:`~forcast.models.events.Outlier` — inside the series the
+  values are replaced by a seasonal-aware interpolation from the kept values. Excluded periods at the *start* are
+  dropped; at the *end* they are dropped from the fit and the model simulates through them, so paths still start at the
   period after the last observation (and carry the extra uncertainty of the unobserved stretch).
-* Regressor events (the :class:`~forcast.events.RegressorEvent` protocol) are ignored, with a note in
+* Regressor events (the :class:`~forcast.models.events.RegressorEvent` protocol) are ignored, with a note in
   ``describe()["notes"]`` and in the log.
 
 Long cycles: daily series use a weekly season (7); weekly series get no ETS season (52 is too long to estimate
@@ -62,8 +62,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelFitError, ParameterError
-from ..events import excluded_mask, level_shifts, regressor_events
-from ..series import PERIODS_PER_YEAR
+from .events import excluded_mask, level_shifts, regressor_events
+from ..data.series import PERIODS_PER_YEAR
 from . import _selection as sel
 from .base import Model
 

@@ -6,27 +6,7 @@ from typing import Callable
 
 from ..errors import UnknownModelError
 from .base import Model
-
-
-def _ets() -> Model:
-    from .ets import ETS
-
-    return ETS()
-
-
-def _arima() -> Model:
-    from .arima import ARIMA
-
-    return ARIMA()
-
-
-def _no_change(name: str) -> Callable[[], Model]:
-    def make() -> Model:
-        from . import no_change
-
-        return {"no_change": no_change.NoChange, "same_as_last_year": no_change.SameAsLastYear}[name]()
-
-    return make
+from .members import SINGLE_MODELS
 
 
 def _combination() -> Model:
@@ -35,26 +15,12 @@ def _combination() -> Model:
     return Combination()
 
 
-def _baseline(name: str) -> Callable[[], Model]:
-    def make() -> Model:
-        from . import baselines
-
-        return {"naive": baselines.Naive, "seasonal_naive": baselines.SeasonalNaive, "drift": baselines.Drift}[
-            name
-        ]()
-
-    return make
-
-
+#: Every model by name: the single models (:mod:`forcast.models.members`) with the combination after ETS and ARIMA.
 MODELS: dict[str, Callable[[], Model]] = {
-    "ets": _ets,
-    "arima": _arima,
+    "ets": SINGLE_MODELS["ets"],
+    "arima": SINGLE_MODELS["arima"],
     "combination": _combination,
-    "naive": _baseline("naive"),
-    "seasonal_naive": _baseline("seasonal_naive"),
-    "drift": _baseline("drift"),
-    "no_change": _no_change("no_change"),
-    "same_as_last_year": _no_change("same_as_last_year"),
+    **{name: make for name, make in SINGLE_MODELS.items() if name not in ("ets", "arima")},
 }
 
 #: The baselines reported beside the models in every backtest.
