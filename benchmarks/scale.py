@@ -14,7 +14,7 @@ Targets (issue 14): seconds per series no more than statsforecast's AutoETS + Au
 cores; memory flat in the number of series.
 
 Run:  .venv/bin/python benchmarks/scale.py [--forces 43] [--n-paths 2000] [--skip dask,statsforecast]
-(43 forces x 10 series takes about 20 minutes per forcast run on one busy core; --forces 4 gives 40 series.)
+(All 430 series take about 12 minutes in all on an idle 2-core machine; --forces 4 gives 40 series.)
 """
 
 from __future__ import annotations

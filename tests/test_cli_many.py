@@ -118,3 +118,13 @@ def test_national_with_by_offence_group_is_refused(three_forces, tmp_path, capsy
     code = main(["forecast", "--all-forces", "--national", "--by", "offence-group", *QUICK, "--out", str(tmp_path)])
     assert code == 2
     assert "cannot be combined with by='offence-group'" in capsys.readouterr().err
+
+
+def test_all_forces_share_one_last_projected_year(three_forces, tmp_path, capsys):
+    """Devon and Cornwall's data end in September 2022, the others' in March 2023: all are projected to 2026/27,
+    so England and Wales is summed over every year."""
+    assert main(["forecast", "--all-forces", *QUICK, "--out", str(tmp_path)]) == 0
+    fy = pd.read_csv(tmp_path / "financial_years.csv")
+    assert fy.groupby("force")["financial_year"].max().to_dict() == {"Devon and Cornwall": "2026/27",
+                                                                      "Dorset": "2026/27", "Kent": "2026/27"}
+    assert "2026/27" in capsys.readouterr().out.split("the years all of them forecast:")[1]

@@ -63,6 +63,17 @@ def _hierarchy(args: argparse.Namespace):
     return Hierarchy("offence_group", method=args.reconcile) if args.by else None
 
 
+def _common_until(data: dict) -> str:
+    """One last projected year for every series: the fourth financial year after the last complete one in the
+    series that reach furthest (data to March 2023 -> 2026/27), so that a force whose data end earlier (Devon and
+    Cornwall, September 2022) is still projected to the same year and England and Wales can be summed over it."""
+    from ..forecasting import fiscal
+    from ..forecasting.horizon import default_until
+
+    latest = max((s for s in data.values()), key=lambda s: s.index[-1].end_time)
+    return fiscal.label(default_until(latest.index))
+
+
 def _known(args: argparse.Namespace) -> str:
     return "none" if args.no_known_events else "default"
 
@@ -73,7 +84,8 @@ def run_forecast(args: argparse.Namespace) -> int:
 
     data = series_from_args(args)
     out_run = open_run(args, "forecast", FORECAST_FILES)  # the folder is checked before any work
-    options = dict(until=args.until, h=horizon_from_args(args),
+    h = horizon_from_args(args)
+    options = dict(until=args.until if args.until or h else _common_until(data), h=h,
                    models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
                    events=events_from_args(args), calibration=args.calibration, known_events=_known(args))
     for flag in ("allow_long_horizon", "allow_short_history"):
