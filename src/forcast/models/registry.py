@@ -6,7 +6,7 @@ from typing import Callable
 
 from ..errors import UnknownModelError
 from .base import Model
-from .members import SINGLE_MODELS
+from .members import SINGLE_MODELS, make_member
 
 
 def _combination() -> Model:
@@ -31,11 +31,11 @@ SIMPLE_MODELS: tuple[str, ...] = ("naive", "seasonal_naive", "drift")
 
 def make_model(name: str | Model) -> Model:
     """A new, unfitted model for ``name`` (or ``name`` itself if it is already a Model instance)."""
-    if isinstance(name, Model):
-        return name
+    if isinstance(name, str) and name.lower() == "combination":
+        return _combination()
     try:
-        return MODELS[str(name).lower()]()
-    except KeyError:
+        return make_member(name)
+    except UnknownModelError:  # the same message, listing the combination too
         raise UnknownModelError(
             f"Unknown model {name!r}. Choose from: {', '.join(MODELS)}; or pass a forcast Model instance."
         ) from None
