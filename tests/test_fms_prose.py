@@ -223,3 +223,15 @@ def test_library_notes_lose_repository_paths_and_measure_keys(note, expected):
     from forcast.fms.phrasing import reader_note
 
     assert reader_note(note) == expected
+
+
+def test_every_interval_in_the_words_runs_from_low_to_high(texts):
+    """A fall (a level shift that removed crimes) is given in magnitudes too: '3,988–14,005', never '14,005–3,988'."""
+    found = re.findall(r"95% interval (-?[\d,]+(?:\.\d+)?)–(-?[\d,]+(?:\.\d+)?)", texts["md"])
+    assert len(found) >= 3
+    for low, high in found:
+        assert float(low.replace(",", "")) <= float(high.replace(",", "")), (low, high)
+
+
+def test_a_label_that_names_its_month_is_not_followed_by_the_month_again(texts):
+    assert "April 2018 from April 2018" not in texts["md"]

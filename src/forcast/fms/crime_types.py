@@ -25,6 +25,9 @@ from .phrasing import join_words, model_label
 TITLE = "Demand by crime type"
 BY_CHOICES = ("offence-group", "offence_group")
 RISE, FALL = "#b2182b", "#1f5fa8"
+ALL_GROUPS = "All nine groups"
+#: A group's change (in % of its last complete year) below which the words do not name it as rising or falling.
+MATERIAL_PCT = 2.0
 
 
 @dataclass
@@ -86,82 +89,95 @@ def crime_types_section(inputs: Any) -> Section | None:
     model = str(fy["model"].iloc[0])
     rows = fy[(fy["model"] == model) & (fy["financial_year"] == inputs.until)].set_index("offence_group")
     groups = [g for g in rows.index if g != "Total"]
+    last, proj = f"{ct.last_year} recorded", f"{inputs.until} projected"
     frame = pd.DataFrame({
-        "Offence group": groups + ["Total"],
-        f"{ct.last_year} recorded": [ct.recorded[g] for g in groups + ["Total"]],
-        f"{inputs.until} projected": rows.loc[groups + ["Total"], "mean"].to_numpy(),
-        "95% low": rows.loc[groups + ["Total"], "lower_95"].to_numpy(),
-        "95% high": rows.loc[groups + ["Total"], "upper_95"].to_numpy(),
+        "Offence group": groups,
+        last: [ct.recorded[g] for g in groups],
+        proj: rows.loc[groups, "mean"].to_numpy(),
+        "95% low": rows.loc[groups, "lower_95"].to_numpy(),
+        "95% high": rows.loc[groups, "upper_95"].to_numpy(),
     })
-    frame["Change"] = frame[f"{inputs.until} projected"] - frame[f"{ct.last_year} recorded"]
-    frame["Change (%)"] = 100 * frame["Change"] / frame[f"{ct.last_year} recorded"]
-    total_change = float(frame["Change"].iloc[-1])
-    total_last = float(frame[f"{ct.last_year} recorded"].iloc[-1])
-    shares = abs(total_change) >= 0.01 * total_last
+    frame["Change"] = frame[proj] - frame[last]
+    frame["Change (%)"] = 100 * frame["Change"] / frame[last]
+    body = frame.sort_values("Change", key=np.abs, ascending=False, ignore_index=True)
+    total = {"Offence group": ALL_GROUPS, last: body[last].sum(), proj: body[proj].sum(), "95% low": np.nan,
+             "95% high": np.nan, "Change": body["Change"].sum()}
+    total["Change (%)"] = 100 * total["Change"] / total[last]
+    shares = abs(total["Change"]) >= 0.01 * total[last]
+    frame = pd.concat([body, pd.DataFrame([total])], ignore_index=True)
+    fmt = {c: "{:,.0f}" for c in (last, proj, "95% low", "95% high")} | {"Change": "{:+,.0f}",
+                                                                         "Change (%)": "{:+.1f}%"}
+    note = ("The row for all nine groups has no interval of its own; the interval for the total is in the "
+            "projection section.")
     if shares:
-        frame["Share of the change (%)"] = 100 * frame["Change"] / total_change
-    body = frame.iloc[:-1].sort_values("Change", key=np.abs, ascending=False)
-    frame = pd.concat([body, frame.iloc[-1:]], ignore_index=True)
-    fmt = {c: "{:,.0f}" for c in frame.columns[1:6]} | {"Change": "{:+,.0f}", "Change (%)": "{:+.1f}%"}
-    if shares:
-        frame["Share of the change (%)"] = frame["Share of the change (%)"].round() + 0.0  # no "-0%"
+        frame["Share of the change (%)"] = (100 * frame["Change"] / total["Change"]).round() + 0.0  # no "-0%"
         fmt["Share of the change (%)"] = "{:.0f}%"
-    blocks = [Paragraph(_drivers(body, ct, inputs.until, total_change, total_last, shares)),
+        note = (f"Shares are of the nine groups' change together, rounded, so they may not add to exactly 100%; a "
+                f"negative share is a group moving against the total. {note}")
+    alone = _alone(inputs, model)
+    blocks = [Paragraph(_drivers(body, ct, inputs.until, total, alone)),
               Table(frame, f"{ct.force}: recorded crime by offence group, {ct.last_year} recorded and {inputs.until} "
-                    f"projected ({model_label(model)}; groups reconciled with the total)", number_format=fmt,
-                    key="crime_types"),
+                    f"projected ({model_label(model)}; the groups made to add up)", number_format=fmt,
+                    key="crime_types", note=note),
               _chart(body, ct, inputs.until),
-              Paragraph(_reconciled_words(ct, inputs, model))]
+              Paragraph(_how_words(total[proj], alone))]
     return Section(TITLE, blocks, key="crime_types")
 
 
-def _drivers(body: pd.DataFrame, ct: CrimeTypes, until: str, total_change: float, total_last: float,
-             shares: bool) -> str:
-    """Which groups drive the change in the total, in words."""
-    direction = "rise" if total_change > 0 else "fall"
-
-    def item(row) -> str:
-        change = float(row["Change"])
-        if not shares:
-            return f"{row['Offence group'].lower()} ({change:+,.0f})"
-        if change * total_change < 0:
-            return f"{row['Offence group'].lower()} ({change:+,.0f}, against the {direction})"
-        share = float(row["Share of the change (%)"])
-        return (f"{row['Offence group'].lower()} ({change:+,.0f}, {share:.0f}% of the {direction})" if share >= 1
-                else f"{row['Offence group'].lower()} ({change:+,.0f})")
-
-    if not shares:
-        lead = (f"Recorded crime is projected to stay close to its {ct.last_year} level by {until} ({total_change:+,.0f}, "
-                f"{100 * total_change / total_last:+.1f}%), but not every type of crime moves alike.")
-    else:
-        lead = (f"Recorded crime is projected to {direction} by {abs(total_change):,.0f} "
-                f"({100 * total_change / total_last:+.1f}%) from {ct.last_year} to {until}.")
-    moves = [("rises", body[body["Change"] >= 0.5].head(2)), ("falls", body[body["Change"] <= -0.5].head(2))]
-    if total_change < 0:
-        moves.reverse()  # the groups that drive the change first
-    parts = [f"the largest {word} {'are ' if not i else ''}in {join_words([item(r) for _, r in rows.iterrows()])}"
-             for i, (word, rows) in enumerate((w, r) for w, r in moves if len(r))]
-    return lead + (f" By type, {'; '.join(parts)}." if parts else "")
+def _alone(inputs: Any, model: str) -> float | None:
+    """The chapter's own projection of the total for the final year (the total forecast on its own)."""
+    fc = next(r for r in inputs.measures if r.embedded_crime).forecast
+    if fc is None:
+        return None
+    own = fc.financial_years()
+    own = own[(own["model"] == model) & (own["financial_year"] == inputs.until)]
+    return float(own["mean"].iloc[0]) if len(own) else None
 
 
-def _reconciled_words(ct: CrimeTypes, inputs: Any, model: str) -> str:
-    """How the groups were made to add up, and the total beside the projection of the total on its own."""
-    alone = next(r for r in inputs.measures if r.embedded_crime).forecast
-    words = (f"Each group is forecast as the total is, and the nine forecasts are then reconciled with the total "
-             f"({'minimum-trace' if ct.method == 'mint' else ct.method} reconciliation), path by path, so that in every "
-             f"simulated path the groups add up to the total.")
+def _drivers(body: pd.DataFrame, ct: CrimeTypes, until: str, total: dict, alone: float | None) -> str:
+    """The chapter's figure for the total first, then the groups' sum, then the groups that move materially."""
+    base = ct.recorded["Total"]
+    summed = float(total[f"{until} projected"])
+    lead = ""
+    if alone is not None:
+        pct = 100 * (alone / base - 1)
+        lead = (f"The projection for {until} is {alone:,.0f} recorded crimes, {abs(pct):.1f}% "
+                f"{'below' if pct < 0 else 'above'} {ct.last_year}, as in the projection section. ")
+    lead += (f"Forecast type by type and made to add up, the nine offence groups come to {summed:,.0f} "
+             f"({100 * (summed / base - 1):+.1f}%).")
+    material = body[body["Change (%)"].abs() >= MATERIAL_PCT]
+    if material.empty:
+        return (lead + f" No type of crime is projected to change by {MATERIAL_PCT:g}% or more from {ct.last_year}; "
+                       f"the differences between the types are well within their ranges.")
+    falling = float(total["Change"]) < 0
+
+    def items(rows: pd.DataFrame) -> str:
+        return join_words([f"{r['Offence group'].lower()} ({r['Change']:+,.0f}, {r['Change (%)']:+.1f}%)"
+                           for _, r in rows.iterrows()])
+
+    moves = [("fall", material[material["Change"] < 0].head(2)), ("rise", material[material["Change"] > 0].head(2))]
+    if not falling:
+        moves.reverse()
+    words = []
+    for i, (word, rows) in enumerate((w, r) for w, r in moves if len(r)):
+        plural = f"{word}s are" if len(rows) > 1 else f"{word} is"
+        against = i > 0 and (word == "rise") == falling
+        words.append(f"the largest {plural} in {items(rows)}" + (f", against the {'fall' if falling else 'rise'} "
+                                                                  f"in the total" if against else ""))
+    text = lead + " " + "; ".join(words)[0].upper() + "; ".join(words)[1:] + "."
+    return text + (" The ranges for single types are wide: one type of crime moves more from year to year than the "
+                   "total, and some have changed sharply with recording practice, so their forecasts are less sure.")
+
+
+def _how_words(summed: float, alone: float | None) -> str:
+    """How the groups were made to add up, in plain words."""
+    words = ("How the types are made to add up: each type is forecast on its own, in the same way as the total, and "
+             "the ten forecasts are then adjusted together so that in every simulated future the nine types add up to "
+             "the total; each moves according to how uncertain its own forecast is.")
     if alone is None:
         return words
-    own = alone.financial_years()
-    own = own[(own["model"] == model) & (own["financial_year"] == inputs.until)]
-    fy = ct.financial_years
-    rec = fy[(fy["model"] == model) & (fy["financial_year"] == inputs.until) & (fy["offence_group"] == "Total")]
-    if not len(own) or not len(rec):
-        return words
-    a, b = float(own["mean"].iloc[0]), float(rec["mean"].iloc[0])
-    return words + (f" Reconciled, the total for {inputs.until} is {b:,.0f}; forecast on its own, as in the "
-                    f"projection above, it is {a:,.0f} ({100 * (b / a - 1):+.1f}%). The difference is what making the "
-                    f"types add up costs; the projection above stays the chapter's figure for the total.")
+    return words + (f" That is why the nine types together ({summed:,.0f}) differ a little from the total forecast "
+                    f"on its own ({alone:,.0f}), which stays the chapter's figure.")
 
 
 def _chart(body: pd.DataFrame, ct: CrimeTypes, until: str) -> Figure:

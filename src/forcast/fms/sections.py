@@ -217,10 +217,13 @@ def _effects_words(r: MeasureResult, effects: Table) -> str:
         for i in rows.index:
             same = (frame.at[i, "95% low"] > 0) == (frame.at[i, "95% high"] > 0) == (frame.at[i, per] > 0)
             lo, hi = shown.at[i, "95% low"], shown.at[i, "95% high"]
+            if same and frame.at[i, per] < 0:  # a fall, in magnitudes: the smaller first
+                lo, hi = hi, lo
             interval = f"{magnitude(lo)}–{magnitude(hi)}" if same else f"{lo} to {hi}"
             parts.append(f"{shown.at[i, 'Model']} about {magnitude(shown.at[i, per])} (95% interval {interval})")
-        sentences.append(f"The models estimate how many {unit_words(r.series)} a {per_period(r.series)} the {event} "
-                         f"from {start} {verb}: {join_words(parts)}.")
+        since = "" if str(start) in str(event) else f" from {start}"  # a label that names its month already
+        sentences.append(f"The models estimate how many {unit_words(r.series)} a {per_period(r.series)} the {event}"
+                         f"{since} {verb}: {join_words(parts)}.")
     sentences.append("The projection assumes the recording basis after each shift continues.")
     return " ".join(sentences)
 
