@@ -80,7 +80,8 @@ def test_acceptance_every_force_and_group(tmp_path):
 
 @pytest.mark.parametrize("flags, named", [(["--by", "offence-group"], "--by offence-group"),
                                           (["--national"], "--national"),
-                                          (["--reconcile", "ols"], "--reconcile ols")])
+                                          (["--reconcile", "ols"], "--reconcile ols"),
+                                          (["--reconcile", "mint"], "--reconcile mint")])  # the default, given
 @pytest.mark.parametrize("command", ["forecast", "backtest"])
 def test_many_series_flags_without_all_forces_are_refused(tmp_path, capsys, command, flags, named):
     code = main([command, "--force", "Kent", *flags, "--models", "naive", "--out", str(tmp_path / "run")])
@@ -117,7 +118,28 @@ def test_forecast_all_forces_national_adds_up_to_england_and_wales(three_forces,
 def test_national_with_by_offence_group_is_refused(three_forces, tmp_path, capsys):
     code = main(["forecast", "--all-forces", "--national", "--by", "offence-group", *QUICK, "--out", str(tmp_path)])
     assert code == 2
-    assert "cannot be combined with by='offence-group'" in capsys.readouterr().err
+    assert "forcast forecast: error: --national cannot be combined with --by offence-group: forcast reconciles two " \
+        "levels" in capsys.readouterr().err
+
+
+def test_reconcile_with_nothing_to_add_up_is_refused(three_forces, tmp_path, capsys):
+    code = main(["forecast", "--all-forces", "--reconcile", "ols", *QUICK, "--out", str(tmp_path)])
+    assert code == 2
+    assert "--reconcile ols needs --by offence-group or --national: the forces' totals alone have nothing to add " \
+        "up to." in capsys.readouterr().err
+
+
+def test_the_national_cut_is_said_where_the_user_looks(three_forces, tmp_path, capsys):
+    assert main(["forecast", "--all-forces", "--national", *QUICK, "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "forcast forecast: warning: England and Wales is the sum of the forces, so every series is cut to " \
+        "2022Q3, the last quarter Devon and Cornwall reports" in captured.err
+    assert "2022/23 holds 2 recorded quarters and the rest forecast" in captured.out
+    notes = pd.read_csv(tmp_path / "notes.csv")
+    cut = notes[notes["note"].str.contains("Cut to 2022Q3", regex=False)]
+    assert sorted(cut["force"]) == ["Dorset", "Kent"]  # Devon and Cornwall ends there already
+    fy = pd.read_csv(tmp_path / "financial_years.csv")
+    assert fy["financial_year"].max() == "2026/27"  # the years the forces reach without the cut
 
 
 def test_all_forces_share_one_last_projected_year(three_forces, tmp_path, capsys):

@@ -41,26 +41,43 @@ def series_from_args(args: argparse.Namespace) -> dict:
 
 
 def check_many_flags(args: argparse.Namespace) -> None:
-    """``--by``, ``--national`` and ``--reconcile`` only mean something with ``--all-forces``: refuse them alone
-    rather than ignore them."""
-    if getattr(args, "all_forces", False):
-        return
+    """``--by``, ``--national`` and ``--reconcile`` only mean something with ``--all-forces`` (and ``--reconcile``
+    only with ``--by`` or ``--national``): refuse them where they would be ignored."""
     given = [flag for flag, on in (("--by " + str(args.by), args.by is not None), ("--national", args.national),
-                                   ("--reconcile " + str(args.reconcile), args.reconcile != "mint")) if on]
-    if given:
-        raise ParameterError(f"{given[0]} needs --all-forces: it applies to every embedded force at once. Add "
-                             f"--all-forces, or leave {given[0].split()[0]} out for one series.")
+                                   ("--reconcile " + str(args.reconcile), args.reconcile is not None)) if on]
+    if not getattr(args, "all_forces", False):
+        if given:
+            raise ParameterError(f"{given[0]} needs --all-forces: it applies to every embedded force at once. Add "
+                                 f"--all-forces, or leave {given[0].split()[0]} out for one series.")
+        return
+    if args.national and args.by:
+        raise ParameterError("--national cannot be combined with --by offence-group: forcast reconciles two levels, "
+                             "the forces with England and Wales, or each force's offence groups with its total. Run "
+                             "them separately.")
+    if args.reconcile is not None and not (args.by or args.national):
+        raise ParameterError(f"--reconcile {args.reconcile} needs --by offence-group or --national: the forces' totals "
+                             f"alone have nothing to add up to.")
 
 
 def _hierarchy(args: argparse.Namespace):
     from ..forecasting.many import NATIONAL
     from ..forecasting.reconcile import Hierarchy
 
-    if args.reconcile == "none":
+    method = args.reconcile or "mint"
+    if method == "none":
         return None
     if args.national:
-        return Hierarchy("force", total=NATIONAL, method=args.reconcile)
-    return Hierarchy("offence_group", method=args.reconcile) if args.by else None
+        return Hierarchy("force", total=NATIONAL, method=method)
+    return Hierarchy("offence_group", method=method) if args.by else None
+
+
+def _with_cut_notes(notes, data: dict):
+    """``notes`` with a row for each series that --national cut short (its caveat says how), so notes.csv says so."""
+    import pandas as pd
+
+    rows = [{"force": f, "offence_group": g, "note": s.attrs["caveat"]} for (f, g), s in data.items()
+            if "so that the forces add up to England and Wales" in (s.attrs.get("caveat") or "")]
+    return pd.concat([notes, pd.DataFrame(rows, columns=notes.columns)], ignore_index=True) if rows else notes
 
 
 def _common_until(data: dict) -> str:
@@ -85,7 +102,11 @@ def run_forecast(args: argparse.Namespace) -> int:
     data = series_from_args(args)
     out_run = open_run(args, "forecast", FORECAST_FILES)  # the folder is checked before any work
     h = horizon_from_args(args)
-    options = dict(until=args.until if args.until or h else _common_until(data), h=h,
+    if not (args.until or h):  # the years the forces reach without the national cut (--national cuts to 2022Q3)
+        from ..forecasting.many import recorded_crime_series
+
+        uncut = recorded_crime_series(by=args.by) if args.national else data
+    options = dict(until=args.until if args.until or h else _common_until(uncut), h=h,
                    models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
                    events=events_from_args(args), calibration=args.calibration, known_events=_known(args))
     for flag in ("allow_long_horizon", "allow_short_history"):
@@ -93,7 +114,8 @@ def run_forecast(args: argparse.Namespace) -> int:
             options[flag] = True
     result = forecast_many(data, ["force", "offence_group"], reconcile=_hierarchy(args), n_jobs=args.workers,
                            progress=progress_wanted(args), seed=args.seed, **options)
-    tables = (result.financial_years(), result.table(), result.models, result.notes, result.failures)
+    tables = (result.financial_years(), result.table(), result.models, _with_cut_notes(result.notes, data),
+              result.failures)
     with out_run as out:
         for frame, name in zip(tables, FORECAST_FILES):
             out.write_csv(name, frame, index=False)
@@ -119,9 +141,12 @@ def _print_national(fy, hierarchy) -> None:
     main = fy["model"].iloc[0]
     totals = fy[(fy["model"] == main) & (fy["offence_group"] == "Total")]
     if (totals["force"] == NATIONAL).any():
-        national = totals[totals["force"] == NATIONAL].set_index("financial_year")["mean"]
+        rows = totals[totals["force"] == NATIONAL].set_index("financial_year")
+        national = rows["mean"]
         how = f"reconciled with the forces ({hierarchy.method})" if hierarchy else "forecast on its own"
-        print(f"\nEngland and Wales, {how}, mean totals ({main}):")
+        partly = [f"{fy} holds {int(n)} recorded quarters and the rest forecast" for fy, n in
+                  rows["observed_part"].items() if n > 0]
+        print(f"\nEngland and Wales, {how}, mean totals ({main}){'; ' + '; '.join(partly) if partly else ''}:")
     else:
         n = totals["force"].nunique()
         by_year = totals.groupby("financial_year")["mean"]

@@ -203,7 +203,7 @@ def add_many_arguments(p: argparse.ArgumentParser, all_forces: bool = True, work
     g.add_argument("--national", action="store_true",
                    help="with --all-forces: forecast England and Wales (the sum of the forces) too, and reconcile "
                    "the forces with it; every series is cut to the last quarter all forces report")
-    g.add_argument("--reconcile", choices=RECONCILERS, default="mint",
+    g.add_argument("--reconcile", choices=RECONCILERS, default=None,
                    help="with --by offence-group or --national: how the parts are made to add up to the total, "
                    "path by path (default mint; 'none' leaves them as forecast)")
     if workers:

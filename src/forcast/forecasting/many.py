@@ -24,7 +24,7 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from ..errors import ColumnError, ParameterError
+from ..errors import ColumnError, ForcastWarning, ParameterError
 from .parallel import run_tasks, series_seed
 from .reconcile import TOTAL, Hierarchy, ReconciliationError, reconcile_group
 
@@ -130,6 +130,8 @@ def recorded_crime_series(forces: Sequence[str] | None = None, by: str | None = 
 
     if by not in (None, "offence-group", "offence_group"):
         raise ParameterError(f"`by` must be None or 'offence-group'. Got {by!r}.")
+    if not isinstance(national, bool):
+        raise ParameterError(f"`national` must be True or False. Got {national!r}.")
     if national and by:
         raise ParameterError(f"`national=True` adds England and Wales as the sum of the forces' totals; it cannot "
                              f"be combined with by={by!r} (forcast reconciles two levels: the forces with England "
@@ -159,6 +161,10 @@ def _with_national(series: dict) -> dict:
             kept.attrs["caveat"] = (f"{s.attrs.get('caveat') or ''} Cut to {end} so that the forces add up to "
                                     f"England and Wales ({', '.join(short)} reports no later quarter).").strip()
         cut[key] = kept
+    if short != sorted(k[0] for k in series):
+        warnings.warn(f"England and Wales is the sum of the forces, so every series is cut to {end}, the last quarter "
+                      f"{', '.join(short)} reports: the other forces' quarters after {end} are not used.",
+                      ForcastWarning, stacklevel=3)
     total = sum(s.astype("int64") for s in cut.values())
     first = next(iter(cut.values()))
     shared = set.intersection(*({e.key for e in s.attrs.get("known_events") or ()} for s in cut.values()))
