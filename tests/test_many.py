@@ -164,3 +164,18 @@ def test_same_tables_serial_loky_and_dask(data):
         pd.testing.assert_frame_equal(serial.financial_years(), other.financial_years(), check_exact=True)
         pd.testing.assert_frame_equal(serial.table(), other.table(), check_exact=True)
         pd.testing.assert_frame_equal(serial.failures, other.failures, check_exact=True)
+
+
+def test_a_total_no_series_carries_is_refused_before_any_work(data):
+    with pytest.raises(ParameterError, match=r"No series has offence_group 'Totl', the total of the Hierarchy\. "
+                                             r"Did you mean 'Total'\?"):
+        forecast_many(data, IDS, reconcile=Hierarchy("offence_group", total="Totl"), seed=5, **FAST)
+
+
+def test_series_ending_in_different_periods_are_named(data):
+    short = dict(data)
+    short[("Northshire", "Theft")] = data[("Northshire", "Theft")].iloc[:-2]
+    out = forecast_many(short, IDS, reconcile="offence_group", seed=5, **FAST)
+    [message] = out.failures["message"]
+    assert "the total's data end 2018Q4, but Northshire / Theft ends 2018Q2" in message
+    assert "cut them to the last period they all have" in message

@@ -17,6 +17,7 @@ unless ``keep_paths=True``, so memory does not grow with the number of series.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -230,6 +231,12 @@ def _tasks(kind, items, id_columns, options, load, hierarchy, keep_paths) -> lis
         raise ParameterError(f"Hierarchy over {hierarchy.over!r} is not an id column. The id columns: "
                              f"{', '.join(map(repr, id_columns))}.")
     pos = list(id_columns).index(hierarchy.over)
+    values = list(dict.fromkeys(str(it.ids[pos]) for it in items))
+    if hierarchy.total not in values:  # no group could be reconciled: say so now, not in every failure row
+        close = difflib.get_close_matches(str(hierarchy.total), values, n=1, cutoff=0.6)
+        raise ParameterError(f"No series has {hierarchy.over} {hierarchy.total!r}, the total of the Hierarchy."
+                             f"{f' Did you mean {close[0]!r}?' if close else ''} Give the total's series (for England "
+                             f"and Wales: recorded_crime_series(national=True)) or name it with Hierarchy(total=...).")
     groups: dict = {}
     for it in items:
         groups.setdefault(it.ids[:pos] + it.ids[pos + 1:], []).append(it)

@@ -198,9 +198,14 @@ def reconcile_group(results: dict, hierarchy: Hierarchy, position: int) -> dict:
 def _reconcile_forecasts(fitted: dict, total_ids: tuple, parts: list, h: Hierarchy) -> dict:
     total = fitted[total_ids]
     others = [fitted[p] for p in parts]
-    if any(not o.index.equals(total.index) for o in others):
-        raise ReconciliationError(f"The forecast periods differ within the group (the total's: {total.index[0]} "
-                                  f"to {total.index[-1]}); every series must end in the same period.")
+    odd = [ids for ids, o in zip(parts, others) if not o.index.equals(total.index)]
+    if odd:
+        ends = ", ".join(f"{' / '.join(map(str, ids))} ends {fitted[ids].series.index[-1]}" for ids in odd[:3])
+        raise ReconciliationError(
+            f"The forecast periods differ within the group: the total's data end {total.series.index[-1]}, but "
+            f"{ends}{' (and more)' if len(odd) > 3 else ''}. Every series of a hierarchy must end in the same period; "
+            f"cut them to the last period they all have (for the embedded forces: "
+            f"recorded_crime_series(national=True)).")
     shares = history_shares([o.series.to_numpy() for o in others], _periods_per_year(total.series))
     new = {ids: dict(f.simulated) for ids, f in fitted.items()}
     for model in [m for m in total.simulated if all(m in o.simulated for o in others)]:
