@@ -8,7 +8,7 @@ import pytest
 
 from forcast import datasets
 from forcast.cli import main
-from forcast.errors import ParameterError
+from forcast.errors import ParameterError, UnknownForceError
 from forcast.fms import build_chapter
 from forcast.fms.blocks import Figure, Paragraph, Table
 
@@ -101,12 +101,13 @@ def test_without_by_there_is_no_such_section():
 
 
 def test_by_is_checked():
-    with pytest.raises(ParameterError, match=r"`by` must be None or 'offence-group'. Got 'crime type'."):
+    with pytest.raises(ParameterError, match=r"`by` must be None or 'offence-group' \(also spelt 'offence_group'\). Got 'crime type'."):
         build_chapter(force="Kent", by="crime type", **FAST)
-    with pytest.raises(ParameterError, match=r"`by='offence-group'` needs an embedded force .* Got "
-                                             r"force='Northshire'"):
-        build_chapter(force="Northshire", measures={"Crime": datasets.recorded_crime("Kent")}, by="offence-group",
-                      **FAST)
+    with pytest.raises(UnknownForceError, match=r"`by='offence-group'` needs an embedded force, whose offence groups "
+                                                r"are in the embedded data\. Unknown force 'Kentt'.*Did you mean 'Kent'"):
+        build_chapter(force="Kentt", measures={"Crime": datasets.recorded_crime("Kent")}, by="offence-group", **FAST)
+    with pytest.raises(ParameterError, match=r"needs an embedded force.*Got force=None\."):
+        build_chapter(force=None, measures={"Crime": datasets.recorded_crime("Kent")}, by="offence-group", **FAST)
     calls = datasets.recorded_crime("Kent").rename("Calls")
     calls.attrs = {**calls.attrs, "measure": "calls_999", "source": "own export"}
     with pytest.raises(ParameterError, match=r"breaks down Kent's embedded recorded crime, which this chapter does "
@@ -122,3 +123,12 @@ def test_cli_fms_by_offence_group_writes_the_table_and_chart(tmp_path, capsys):
     assert table["Offence group"].iloc[-1] == "All nine groups" and len(table) == 10
     assert (tmp_path / "figures" / "crime_types.png").exists()
     assert "## Demand by crime type" in (tmp_path / "chapter.md").read_text(encoding="utf-8")
+
+
+def test_cli_fms_by_without_the_recorded_crime_is_refused_in_cli_words(tmp_path, capsys):
+    code = main(["fms", "--force", "Dorset", "--by", "offence-group", "--no-recorded-crime", "--out",
+                 str(tmp_path / "run")])
+    assert code == 2
+    assert "forcast fms: error: --by offence-group breaks down the force's embedded recorded crime, which " \
+        "--no-recorded-crime leaves out. Drop one of the two." in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()

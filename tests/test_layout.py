@@ -218,6 +218,10 @@ def test_backtest_and_check_are_functions_and_the_old_imports_still_work():
     assert bt.Backtest is forcast.backtest.Backtest is Backtest  # as on the old callable module
     assert forcast.backtest.RollingOrigin is forcast.backtesting.RollingOrigin
     assert forcast.check.CheckResult is CheckResult and forcast.check.check is check
+    import forcast.forecast as fm  # the function, carrying the old module's main names
+    from forcast.forecasting.forecast import Forecast, fit_models
+
+    assert fm is forcast.forecast and fm.fit_models is fit_models and fm.Forecast is Forecast
 
 
 @pytest.mark.parametrize("first", ["import forcast.backtest, forcast.check, forcast.forecast",

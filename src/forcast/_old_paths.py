@@ -12,8 +12,9 @@ package's ``__getattr__``), as they did when ``import forcast`` loaded them.
 names. The import system binds a submodule over the parent's attribute of that name when it first loads it, so
 :func:`install` registers these three in :data:`sys.modules` straight away (their modules are loaded by ``import
 forcast`` anyway): a later ``import forcast.backtest`` finds it loaded and leaves the function in place. The
-``backtest`` and ``check`` functions also carry the names of their old callable modules as attributes
-(``forcast.backtest.Backtest``, ``forcast.check.CheckResult``). New code imports the new paths.
+three functions also carry the main names of their old modules as attributes (``forcast.backtest.Backtest``,
+``forcast.check.CheckResult``, ``forcast.forecast.fit_models``), so ``import forcast.forecast as fm; fm.fit_models``
+works although ``fm`` is the function. New code imports the new paths.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ OLD_PATHS: dict[str, str] = {
 
 #: Old module names that are functions on the package, with the names the old callable module offered.
 CALLABLE_MODULES: dict[str, tuple[str, ...]] = {
-    "forcast.forecast": (),
+    "forcast.forecast": ("forecast", "Forecast", "fit_models", "DEFAULT_MODELS", "DEFAULT_LEVELS", "DEFAULT_N_PATHS",
+                         "DEFAULT_SEED"),
     "forcast.backtest": ("backtest", "Backtest", "Fold", "RollingOrigin", "observable_events", "origin_end",
                          "origin_period", "DEFAULT_BACKTEST_MODELS", "DEFAULT_BACKTEST_PATHS"),
     "forcast.check": ("check", "CheckResult"),

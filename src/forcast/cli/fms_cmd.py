@@ -210,6 +210,9 @@ def run(args: argparse.Namespace) -> int:
             raise ParameterError(f"--template shapes the Word document, but --formats {args.formats!r} leaves it out. "
                                  f"Add docx to --formats or drop --template.")
         open_template(args.template)  # a missing or broken template fails before any work
+    if args.by and args.no_recorded_crime:
+        raise ParameterError("--by offence-group breaks down the force's embedded recorded crime, which "
+                             "--no-recorded-crime leaves out. Drop one of the two.")
     calibration = calibration_from_args(args)  # a bad file fails before any work
     out_run = open_run(args, "fms")  # the folder is checked before any work
     measures = measures_from_args(args)

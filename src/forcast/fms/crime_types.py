@@ -49,10 +49,19 @@ def check_by(by: Any, force: str | None, embedded_force: bool, measures: Sequenc
     if by is None:
         return None
     if by not in BY_CHOICES:
-        raise ParameterError(f"`by` must be None or 'offence-group'. Got {by!r}.")
+        raise ParameterError(f"`by` must be None or 'offence-group' (also spelt 'offence_group'). Got {by!r}.")
     if not embedded_force:
-        raise ParameterError(f"`by='offence-group'` needs an embedded force (its offence groups are in the embedded "
-                             f"data). Got force={force!r}; see forcast.datasets.forces().")
+        from ..data._datafiles import resolve
+        from ..errors import UnknownForceError
+
+        if force is None:
+            raise ParameterError("`by='offence-group'` needs an embedded force, whose offence groups are in the "
+                                 "embedded data, e.g. force='Lancashire'. Got force=None.")
+        try:
+            resolve(force)
+        except UnknownForceError as exc:  # its message suggests the near spelling ("Did you mean 'Kent'?")
+            raise UnknownForceError(f"`by='offence-group'` needs an embedded force, whose offence groups are in the "
+                                    f"embedded data. {exc}") from None
     if not any(r.embedded_crime for r in measures):
         raise ParameterError(f"`by='offence-group'` breaks down {force}'s embedded recorded crime, which this chapter "
                              f"does not include. Leave `measures` out (or include the embedded recorded crime).")
