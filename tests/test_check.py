@@ -69,7 +69,7 @@ def test_statement_holds_the_numbers_of_the_table():
                   abs(reported["error"])):
         assert f"{value:,.0f}" in text
     assert "At origin 30 Sep 2015 (2 of 4 quarters of 2015/16 observed)" in text
-    assert "The actual used is 129,000 (given by the user; the series, Test source, gives 128,600)" in text
+    assert "The actual used is 129,000 (given by the user; the series (Test source) gives 128,600)" in text
     assert "lies outside our 95% interval" in text  # 131,000 > 130,300
     assert reported["forecast"] == "reported" and pd.isna(reported["inside_95"])
     assert reported["error"] == 129000 - 131000

@@ -25,7 +25,8 @@ from ..arguments import (check_events, check_min_after_shift, check_models, chec
 from ..data.known_events import declared_events
 from .origins import observable_events, origin_end, origin_period
 from ..errors import ParameterError, SeriesTooShortError
-from ..forecasting.forecast import DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED, Forecast, forecast
+from ..forecasting.forecast import (DEFAULT_MODELS, DEFAULT_N_PATHS, DEFAULT_SEED, Forecast, forecast,
+                                    uses_no_change_members)
 from ..models.base import Model
 from ..models.registry import BASELINES
 from ..forecasting.paths import DEFAULT_LEVELS, check_levels, interval_columns
@@ -99,7 +100,7 @@ class CheckResult:
         seen = int(row["observed_part"])
         parts = [
             f"At origin {self.origin:%d %b %Y} ({seen} of {per_year} {words} of {self.financial_year} observed), "
-            f"forcast ({MODEL_WORDS.get(self.model, self.model)}) predicted {row['predicted']:,.0f} {unit} for "
+            f"forcast ({self._model_words()}) predicted {row['predicted']:,.0f} {unit} for "
             f"{self.financial_year} ({top:g}% interval {lo:,.0f}–{hi:,.0f})."
         ]
         parts.append(f"The actual used is {self.actual:,.0f} ({self._actual_words()}).")
@@ -117,11 +118,16 @@ class CheckResult:
         parts += [f"Note: {n[0].upper()}{n[1:].rstrip('.')}." for n in self.notes]
         return " ".join(parts)
 
+    def _model_words(self) -> str:
+        if self.model == "combination" and uses_no_change_members(self.series):
+            return "the combination of ETS, ARIMA and two no-change forecasts"
+        return MODEL_WORDS.get(self.model, self.model)
+
     def _actual_words(self) -> str:
         if self.actual_source == "series":
             return f"the total of the series, {_source_name(self.series)}"
         if self.series_total is not None:
-            return (f"given by the user; the series, {_source_name(self.series)}, gives "
+            return (f"given by the user; the series ({_source_name(self.series)}) gives "
                     f"{self.series_total:,.0f}")
         fy = fiscal.parse_financial_year(self.financial_year)
         have = fiscal.periods_in_group(self.series.index, fy)
@@ -212,4 +218,4 @@ def _signed(value: float, digits: int = 0) -> str:
 def _source_name(series: pd.Series) -> str:
     m = meta(series)
     src = str(m.get("source") or "")
-    return src.split(";")[0].split(" (")[0] if src else "as loaded"
+    return src.split(";")[0].split(" (")[0].split(". ")[0].rstrip(".") if src else "as loaded"  # the title only
