@@ -226,7 +226,8 @@ API_MODULES = (
     "forcast.models.combination", "forcast.models.baselines", "forcast.models.no_change",
     # forcast.forecasting: paths, financial years, intervals, many series
     "forcast.forecasting.intervals", "forcast.forecasting.horizon", "forcast.forecasting.fiscal",
-    "forcast.forecasting.paths", "forcast.forecasting.many", "forcast.forecasting.reconcile",
+    "forcast.forecasting.paths", "forcast.forecasting.many", "forcast.forecasting.embedded_series",
+    "forcast.forecasting.reconcile",
     "forcast.forecasting.parallel",
     # forcast.evaluation: the check, backtests, metrics, calibrated intervals
     "forcast.evaluation.checking", "forcast.evaluation.backtesting", "forcast.evaluation.origins",
