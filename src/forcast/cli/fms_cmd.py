@@ -11,7 +11,7 @@ import argparse
 from ..errors import ParameterError, UnknownForceError
 from ._out import add_out_arguments, open_run, progress_wanted, report
 from .options import (add_calibration_argument, add_file_arguments, add_model_arguments, add_progress_argument,
-                           file_arguments)
+                      file_arguments)
 
 FORMATS = ("md", "html", "docx")
 EPILOG = """examples:

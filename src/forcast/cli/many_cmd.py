@@ -76,19 +76,23 @@ def _with_cut_notes(notes, data: dict):
     import pandas as pd
 
     rows = [{"force": f, "offence_group": g, "note": s.attrs["caveat"]} for (f, g), s in data.items()
-            if "so that the forces add up to England and Wales" in (s.attrs.get("caveat") or "")]
+            if s.attrs.get("cut_from")]
     return pd.concat([notes, pd.DataFrame(rows, columns=notes.columns)], ignore_index=True) if rows else notes
 
 
 def _common_until(data: dict) -> str:
     """One last projected year for every series: the fourth financial year after the last complete one in the
-    series that reach furthest (data to March 2023 -> 2026/27), so that a force whose data end earlier (Devon and
+    series that reach furthest, before any --national cut (data to March 2023 -> 2026/27), so that a force whose data end earlier (Devon and
     Cornwall, September 2022) is still projected to the same year and England and Wales can be summed over it."""
+    import pandas as pd
+
     from ..forecasting import fiscal
     from ..forecasting.horizon import default_until
 
-    latest = max((s for s in data.values()), key=lambda s: s.index[-1].end_time)
-    return fiscal.label(default_until(latest.index))
+    ends = [pd.Period(s.attrs["cut_from"], freq=s.index.freq) if s.attrs.get("cut_from") else s.index[-1]
+            for s in data.values()]  # before any --national cut
+    latest = max(ends, key=lambda p: p.end_time)
+    return fiscal.label(default_until(pd.PeriodIndex([latest])))
 
 
 def _known(args: argparse.Namespace) -> str:
@@ -102,11 +106,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     data = series_from_args(args)
     out_run = open_run(args, "forecast", FORECAST_FILES)  # the folder is checked before any work
     h = horizon_from_args(args)
-    if not (args.until or h):  # the years the forces reach without the national cut (--national cuts to 2022Q3)
-        from ..forecasting.many import recorded_crime_series
-
-        uncut = recorded_crime_series(by=args.by) if args.national else data
-    options = dict(until=args.until if args.until or h else _common_until(uncut), h=h,
+    options = dict(until=args.until if args.until or h else _common_until(data), h=h,
                    models=[m.strip() for m in args.models.split(",") if m.strip()], n_paths=args.n_paths,
                    events=events_from_args(args), calibration=args.calibration, known_events=_known(args))
     for flag in ("allow_long_horizon", "allow_short_history"):

@@ -21,7 +21,7 @@ def recorded_crime_series(forces: Sequence[str] | None = None, by: str | None = 
     ``reconcile=Hierarchy("force", total="England and Wales")``. A sum needs every force in every quarter, so all
     series are cut to the last quarter every force reports (Devon and Cornwall's last published quarter is
     2022Q3: the force did not supply data after its new records system); the cut is noted in each series'
-    ``attrs["caveat"]``. It cannot be combined with ``by`` (a two-level hierarchy: forces, or one force's groups).
+    ``attrs["caveat"]``, and ``attrs["cut_from"]`` keeps the last period it had before the cut. It cannot be combined with ``by`` (a two-level hierarchy: forces, or one force's groups).
     """
     from ..data import datasets
 
@@ -55,6 +55,7 @@ def _with_national(series: dict) -> dict:
         kept = s.loc[start:end].copy()
         kept.attrs = dict(s.attrs)
         if s.index[-1] != end:
+            kept.attrs["cut_from"] = str(s.index[-1])  # the last period before the cut (the CLI projects from it)
             kept.attrs["caveat"] = (f"{s.attrs.get('caveat') or ''} Cut to {end} so that the forces add up to "
                                     f"England and Wales ({', '.join(short)} reports no later quarter).").strip()
         cut[key] = kept
